@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url'
+
+export default defineNuxtConfig({
+  compatibilityDate: '2026-11-01',
+  // Keep the repo's top-level layout (pages/, components/, composables/) instead of Nuxt 4's app/ folder.
+  srcDir: '.',
+  modules: ['@nuxt/ui'],
+  css: ['~/assets/css/main.css'],
+  ui: { fonts: false },
+  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true } },
+  devtools: { enabled: false },
+  telemetry: false,
+  nitro: {
+    preset: 'cloudflare-module',
+    cloudflare: { deployConfig: true, nodeCompat: true },
+    alias: { 'pg-native': fileURLToPath(new URL('./server/shims/pg-native.ts', import.meta.url)) },
+  },
+})

@@ -1,0 +1,41 @@
+// Starts the production bundle (.output/server) in workerd via `wrangler dev`, with the local R2 bucket
+// and its S3 endpoint, against the given database.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+export const BUILT_WORKER_CONFIG = '.output/server/wrangler.json'
+
+export function offlineEnv(extra = {}) {
+  return { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...extra }
+}
+
+export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = 'inherit' }) {
+  if (!existsSync(BUILT_WORKER_CONFIG)) throw new Error(`${BUILT_WORKER_CONFIG} is missing: run \`npm run build\` first`)
+  const args = ['dev', '-c', BUILT_WORKER_CONFIG, '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'info']
+  for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
+  return spawn('wrangler', args, {
+    stdio,
+    detached: true, // own process group, so workerd goes down with wrangler
+    env: offlineEnv({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl }),
+  })
+}
+
+export function stopProcessGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  try { process.kill(-child.pid, 'SIGTERM') }
+  catch {}
+}
+
+export async function waitForHttp(url, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url)
+      if (response.status < 500) return
+    }
+    catch {}
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+}

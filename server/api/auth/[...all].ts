@@ -1,0 +1,1 @@
+export default defineEventHandler(async event => withStatusCode(await useAuth(event).handler(toWebRequest(event))))

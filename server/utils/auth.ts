@@ -1,0 +1,66 @@
+import type { H3Event } from 'h3'
+import { betterAuth } from 'better-auth'
+import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { APIError, createAuthMiddleware } from 'better-auth/api'
+
+// `user.image` is the profile-image storage key; only /api/user/profile/image may set it.
+const PATHS_THAT_MUST_NOT_SET_IMAGE = new Set(['/sign-up/email', '/update-user'])
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function trustedOriginsFor(request: Request | undefined, configuredUrl: string | undefined): string[] {
+  const origins = configuredUrl ? [new URL(configuredUrl).origin] : []
+  if (!request) return origins
+  const url = new URL(request.url)
+  // A local run is reached as localhost or 127.0.0.1 interchangeably; trust both on the same port.
+  if (LOCAL_HOSTS.has(url.hostname)) {
+    for (const host of LOCAL_HOSTS) origins.push(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`)
+  }
+  return origins
+}
+
+function createAuth(db: Database, env: GalleryEnv, requestOrigin: string) {
+  return betterAuth({
+    secret: env.BETTER_AUTH_SECRET,
+    // Production pins BETTER_AUTH_URL; a local run answers on whichever host it was reached.
+    baseURL: env.BETTER_AUTH_URL ?? requestOrigin,
+    trustedOrigins: request => trustedOriginsFor(request, env.BETTER_AUTH_URL),
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: authConfig.minPasswordLength, autoSignIn: true },
+    advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (PATHS_THAT_MUST_NOT_SET_IMAGE.has(ctx.path) && ctx.body && typeof ctx.body === 'object' && 'image' in ctx.body) {
+          throw new APIError('BAD_REQUEST', { message: 'The profile image cannot be set here; upload it from the profile page' })
+        }
+      }),
+    },
+    databaseHooks: {
+      // Second line of defence should another Better Auth path ever pass `image` through.
+      user: {
+        create: { before: async user => ({ data: { ...user, image: null } }) },
+        update: {
+          before: async (user) => {
+            const { image: _ignored, ...rest } = user
+            return { data: rest }
+          },
+        },
+      },
+    },
+  })
+}
+
+export type Auth = ReturnType<typeof createAuth>
+
+export function useAuth(event: H3Event): Auth {
+  event.context.auth ??= createAuth(useDB(event), useEnv(event), getRequestURL(event).origin)
+  return event.context.auth
+}
+
+export async function requireUser(event: H3Event) {
+  const session = await useAuth(event).api.getSession({ headers: event.headers })
+  if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
+  return session.user
+}

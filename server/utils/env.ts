@@ -1,0 +1,19 @@
+import type { H3Event } from 'h3'
+import type { Hyperdrive, R2Bucket } from '@cloudflare/workers-types'
+
+/** Bindings and secrets declared in wrangler.jsonc (bindings) or set with `wrangler secret put` (secrets). */
+export interface GalleryEnv {
+  GALLERY: R2Bucket
+  HYPERDRIVE: Hyperdrive
+  BETTER_AUTH_SECRET?: string
+  BETTER_AUTH_URL?: string
+  CLOUDFLARE_ACCOUNT_ID?: string
+  R2_ACCESS_KEY_ID?: string
+  R2_SECRET_ACCESS_KEY?: string
+}
+
+export function useEnv(event: H3Event): GalleryEnv {
+  const env = event.context.cloudflare?.env as GalleryEnv | undefined
+  if (!env) throw createError({ statusCode: 500, message: 'Cloudflare bindings are not available in this runtime' })
+  return env
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { inject } from 'vitest'
+
+export const baseURL = inject('baseURL')
+const origin = new URL(baseURL).origin
+
+/** fetch against the test worker, sending the Origin header a browser would (Better Auth checks it). */
+export function api(path: string, init: RequestInit & { cookie?: string, json?: unknown } = {}) {
+  const headers = new Headers(init.headers)
+  if (!headers.has('origin')) headers.set('origin', origin)
+  if (init.cookie) headers.set('cookie', init.cookie)
+  let body = init.body
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json')
+    body = JSON.stringify(init.json)
+  }
+  return fetch(new URL(path, baseURL), { ...init, headers, body, redirect: 'manual' })
+}
+
+export interface TestUser { id: string, email: string, name: string, cookie: string }
+
+export async function signUp(name = 'Test User'): Promise<TestUser> {
+  const email = `user-${randomUUID()}@example.com`
+  const response = await api('/api/auth/sign-up/email', { method: 'POST', json: { name, email, password: 'correct-horse-battery' } })
+  if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`)
+  const { user } = await response.json() as { user: { id: string } }
+  const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+  return { id: user.id, email, name, cookie }
+}
+
+/** Direct access to the test database, for checking what the API must (not) have written. */
+export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') })
+  await client.connect()
+  try { return (await client.query<T>(text, values)).rows }
+  finally { await client.end() }
+}

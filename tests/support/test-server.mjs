@@ -1,0 +1,67 @@
+// A throwaway Gallery for tests: a fresh Postgres database (TEST_DATABASE_URL, or a new one created on the local
+// server), migrations applied, the production bundle in workerd with a fresh --persist-to directory.
+// Used by vitest's globalSetup (imported) and by Playwright's webServer (run as a script).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { migrateDatabase } from '../../scripts/migrate.mjs'
+import { startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
+
+const LOCAL_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres' // Hyperdrive insists on a password; trust auth ignores it
+
+async function adminQuery(sql) {
+  const client = new pg.Client({ connectionString: LOCAL_POSTGRES })
+  await client.connect()
+  try { await client.query(sql) }
+  finally { await client.end() }
+}
+
+async function createDatabase() {
+  if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, drop: async () => {} }
+  const name = `gallery_test_${Date.now()}_${randomBytes(3).toString('hex')}`
+  await adminQuery(`create database ${name}`)
+  const url = new URL(LOCAL_POSTGRES)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
+}
+
+export async function startTestServer({ port, stdio = 'inherit' }) {
+  const database = await createDatabase()
+  await migrateDatabase(database.url)
+  const persistTo = mkdtempSync(join(tmpdir(), 'gallery-r2-'))
+  const worker = startWorker({
+    port,
+    databaseUrl: database.url,
+    persistTo,
+    stdio,
+    vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex') },
+  })
+  const baseURL = `http://localhost:${port}`
+  const stop = async () => {
+    stopProcessGroup(worker)
+    await new Promise(resolve => worker.exitCode !== null ? resolve() : worker.once('exit', resolve))
+    rmSync(persistTo, { recursive: true, force: true })
+    await database.drop()
+  }
+  try {
+    await waitForHttp(`${baseURL}/api/health`)
+  }
+  catch (error) {
+    await stop()
+    throw error
+  }
+  return { baseURL, databaseUrl: database.url, persistTo, stop }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8791' } } })
+  const server = await startTestServer({ port: Number(values.port) })
+  console.log(`Test server ready on ${server.baseURL}`)
+  const shutdown = () => server.stop().finally(() => process.exit(0))
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+}
