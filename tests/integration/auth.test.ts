@@ -96,7 +96,7 @@ describe('health', () => {
 })
 
 describe('database connections', () => {
-  it('closes the per-request connection after each response', async () => {
+  it('leaves no database connection open once responses are out', async () => {
     const user = await signUp()
     await Promise.all(Array.from({ length: 10 }, () => api('/api/user/profile', { cookie: user.cookie })))
     const openConnections = async () => {

@@ -1,0 +1,43 @@
+import { defineConfig, devices } from '@playwright/test'
+
+const E2E_PORT = 8791
+const baseURL = `http://localhost:${E2E_PORT}`
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        // Browsers cannot be downloaded on the project's machines: drive Debian's Chromium.
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+            '--disable-component-update', '--no-first-run'],
+        },
+      },
+    },
+  ],
+  // The production bundle in workerd, on a fresh Postgres database and a fresh local R2 state.
+  webServer: {
+    command: `node tests/support/test-server.mjs --port ${E2E_PORT}`,
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  },
+})

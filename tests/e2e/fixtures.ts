@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto'
+import { test as base, expect, type Page } from '@playwright/test'
+
+export interface Account { name: string, email: string, password: string }
+
+export function newAccount(name = 'Grace Hopper'): Account {
+  return { name, email: `e2e-${randomUUID()}@example.com`, password: 'correct-horse-battery' }
+}
+
+/** Navigate and wait until Vue has hydrated: a click before that would hit a form with no handler. */
+export async function visit(page: Page, path: string) {
+  await page.goto(path)
+  await page.locator('html[data-hydrated="true"]').waitFor()
+}
+
+export async function signUpThroughUI(page: Page, account: Account) {
+  await visit(page, '/signup')
+  await page.getByLabel('Name').fill(account.name)
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await expect(page).toHaveURL(/\/profile$/)
+}
+
+export async function signInThroughUI(page: Page, account: Pick<Account, 'email' | 'password'>) {
+  await visit(page, '/login')
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** A page whose browser context already holds a fresh signed-up user. */
+export const test = base.extend<{ account: Account, signedInPage: Page }>({
+  account: async ({}, use) => use(newAccount()),
+  signedInPage: async ({ page, account }, use) => {
+    await signUpThroughUI(page, account)
+    await use(page)
+  },
+})
+
+export { expect }
