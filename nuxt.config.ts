@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { authConfig, profileImageConfig } from './server/utils/config'
 
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
@@ -8,6 +9,16 @@ export default defineNuxtConfig({
   css: ['~/assets/css/main.css'],
   ui: { fonts: false },
   icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true } },
+  // The browser checks the same limits the server enforces, from the one config object.
+  runtimeConfig: {
+    public: {
+      profileImage: {
+        maxBytes: profileImageConfig.maxBytes,
+        allowedContentTypes: [...profileImageConfig.allowedContentTypes],
+      },
+      minPasswordLength: authConfig.minPasswordLength,
+    },
+  },
   devtools: { enabled: false },
   telemetry: false,
   nitro: {

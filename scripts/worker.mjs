@@ -1,7 +1,7 @@
 // Starts the production bundle (.output/server) in workerd via `wrangler dev`, with the local R2 bucket
 // and its S3 endpoint, against the given database.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
 export const BUILT_WORKER_CONFIG = '.output/server/wrangler.json'
 
@@ -9,8 +9,24 @@ export function offlineEnv(extra = {}) {
   return { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...extra }
 }
 
+/**
+ * Signing settings for the local bucket: the throwaway keys declared in wrangler.jsonc, and the S3 endpoint that
+ * wrangler dev serves on the worker's own origin (a path, resolved against the request's origin by the signer).
+ */
+function localStorageVars() {
+  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
+  const credentials = config.r2_buckets?.find(bucket => bucket.binding === 'GALLERY')?.local_dev?.experimental_s3_credentials
+  if (!credentials) throw new Error('wrangler.jsonc: GALLERY has no local_dev.experimental_s3_credentials')
+  return {
+    R2_ACCESS_KEY_ID: credentials.accessKeyId,
+    R2_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    R2_S3_ENDPOINT: '/cdn-cgi/local/r2/s3',
+  }
+}
+
 export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = 'inherit' }) {
   if (!existsSync(BUILT_WORKER_CONFIG)) throw new Error(`${BUILT_WORKER_CONFIG} is missing: run \`npm run build\` first`)
+  vars = { ...localStorageVars(), ...vars }
   const args = ['dev', '-c', BUILT_WORKER_CONFIG, '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'info']
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)

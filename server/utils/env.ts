@@ -10,6 +10,8 @@ export interface GalleryEnv {
   CLOUDFLARE_ACCOUNT_ID?: string
   R2_ACCESS_KEY_ID?: string
   R2_SECRET_ACCESS_KEY?: string
+  /** Overrides the R2 S3 endpoint; local runs point it at wrangler dev's /cdn-cgi/local/r2/s3. */
+  R2_S3_ENDPOINT?: string
 }
 
 export function useEnv(event: H3Event): GalleryEnv {

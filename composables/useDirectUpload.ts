@@ -1,0 +1,81 @@
+/** What the server returns for a pre-signed PUT: the URL and the exact metadata it signed. */
+export interface SignedUpload {
+  presignedUrl: string
+  contentType: string
+  fileSize: number
+  uploadedBy: string
+  uploadedAt: string
+  originalFilename: string
+}
+
+/**
+ * Exactly the headers the URL was signed with, reused unchanged. Content-Length is deliberately absent: the browser
+ * sets it from the body, and storage compares it with the signed size.
+ */
+export function signedUploadHeaders(signed: SignedUpload): Record<string, string> {
+  return {
+    'Content-Type': signed.contentType,
+    'x-amz-meta-original-filename': signed.originalFilename,
+    'x-amz-meta-uploaded-by': signed.uploadedBy,
+    'x-amz-meta-uploaded-at': signed.uploadedAt,
+  }
+}
+
+export class UploadError extends Error {
+  constructor(message: string, readonly status: number, readonly code?: string) {
+    super(message)
+    this.name = 'UploadError'
+  }
+}
+
+export class UploadAbortedError extends Error {
+  constructor() {
+    super('Upload cancelled')
+    this.name = 'UploadAbortedError'
+  }
+}
+
+/** Turns a storage answer into words a person can act on. */
+export function describeStorageError(status: number, body: string): UploadError {
+  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1]
+  if (status === 0) return new UploadError('Could not reach storage. Check your connection and try again.', status)
+  if (code === 'ExpiredRequest' || /expired/i.test(body)) {
+    return new UploadError('The upload link expired before the file was sent. Please try again.', status, code)
+  }
+  if (code === 'SignatureDoesNotMatch') {
+    return new UploadError('Storage refused the file because it does not match what was announced (type, size or name). Please pick it again.', status, code)
+  }
+  if (status === 403) return new UploadError('Storage refused the upload (access denied). Please try again.', status, code)
+  if (status === 413 || code === 'EntityTooLarge') return new UploadError('The file is too large for storage.', status, code)
+  return new UploadError(`Storage could not save the file (HTTP ${status}${code ? `, ${code}` : ''}). Please try again.`, status, code)
+}
+
+export interface DirectUpload {
+  done: Promise<{ etag: string | null }>
+  abort: () => void
+}
+
+/** PUTs the file straight to storage with XMLHttpRequest, which (unlike fetch) reports upload progress. */
+export function directUpload(signed: SignedUpload, file: Blob, onProgress?: (fraction: number) => void): DirectUpload {
+  const xhr = new XMLHttpRequest()
+  const done = new Promise<{ etag: string | null }>((resolve, reject) => {
+    xhr.open('PUT', signed.presignedUrl)
+    for (const [name, value] of Object.entries(signedUploadHeaders(signed))) xhr.setRequestHeader(name, value)
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress?.(event.loaded / event.total)
+    }
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1)
+        resolve({ etag: xhr.getResponseHeader('ETag') })
+      }
+      else {
+        reject(describeStorageError(xhr.status, xhr.responseText))
+      }
+    }
+    xhr.onerror = () => reject(describeStorageError(0, ''))
+    xhr.onabort = () => reject(new UploadAbortedError())
+    xhr.send(file)
+  })
+  return { done, abort: () => xhr.abort() }
+}

@@ -1,0 +1,100 @@
+type ProfileImageInfo =
+  | { hasImage: false }
+  | { hasImage: true, downloadUrl: string, filename: string, expiresIn: number }
+
+interface ProfileImageState {
+  status: 'unknown' | 'none' | 'ready'
+  /** An object URL of the downloaded bytes: always the current object, whatever the browser cache holds. */
+  displayUrl: string | null
+  downloadUrl: string | null
+  filename: string | null
+  expiresAt: number
+}
+
+/** Signed download URLs are reused until this close to their expiry. */
+const DOWNLOAD_URL_REFRESH_MARGIN_MS = 5 * 60_000
+
+export function useProfileImage() {
+  const { user } = useAuth()
+  const state = useState<ProfileImageState>(`profile-image:${user.value?.id ?? 'guest'}`, () => ({
+    status: 'unknown', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0,
+  }))
+  const limits = useRuntimeConfig().public.profileImage
+  const loading = ref(false)
+  const uploading = ref(false)
+  const progress = ref(0)
+  let inFlight: DirectUpload | null = null
+
+  function show(next: Omit<ProfileImageState, 'status'> & { status: 'none' | 'ready' }) {
+    if (state.value.displayUrl && state.value.displayUrl !== next.displayUrl) URL.revokeObjectURL(state.value.displayUrl)
+    state.value = next
+  }
+
+  async function load({ force = false } = {}) {
+    const fresh = state.value.status !== 'unknown' && (state.value.status === 'none' || state.value.expiresAt - DOWNLOAD_URL_REFRESH_MARGIN_MS > Date.now())
+    if (fresh && !force) return
+    loading.value = true
+    try {
+      const info = await $fetch<ProfileImageInfo>('/api/user/profile/image')
+      if (!info.hasImage) return show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
+      // The key is stable, so the URL path never changes: revalidate (ETag) instead of trusting a cached copy.
+      const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
+      if (!response.ok) throw describeStorageError(response.status, await response.text())
+      show({
+        status: 'ready',
+        displayUrl: URL.createObjectURL(await response.blob()),
+        downloadUrl: info.downloadUrl,
+        filename: info.filename,
+        expiresAt: Date.now() + info.expiresIn * 1000,
+      })
+    }
+    finally {
+      loading.value = false
+    }
+  }
+
+  /** A message when the file cannot be a profile image, checked before anything is sent. */
+  function problemWith(file: File): string | null {
+    if (!limits.allowedContentTypes.includes(file.type)) return `${file.name} is not a supported image. Use PNG, JPEG, WebP, GIF or AVIF.`
+    if (file.size === 0) return `${file.name} is empty.`
+    if (file.size > limits.maxBytes) return `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
+    return null
+  }
+
+  async function upload(file: File) {
+    const problem = problemWith(file)
+    if (problem) throw new Error(problem)
+    uploading.value = true
+    progress.value = 0
+    try {
+      const signed = await $fetch<SignedUpload>('/api/user/profile/image', {
+        method: 'POST',
+        body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
+      })
+      inFlight = directUpload(signed, file, (fraction) => { progress.value = fraction })
+      await inFlight.done
+      await load({ force: true })
+    }
+    finally {
+      inFlight = null
+      uploading.value = false
+    }
+  }
+
+  function cancel() {
+    inFlight?.abort()
+  }
+
+  async function remove() {
+    await $fetch('/api/user/profile/image', { method: 'DELETE' })
+    show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
+  }
+
+  return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove, problemWith }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}

@@ -1,0 +1,95 @@
+import type { H3Event } from 'h3'
+import { AwsV4Signer } from 'aws4fetch'
+import { storageConfig } from './config'
+
+// The only module that knows how R2's S3 API is signed. Routes call presignPut / presignGet.
+
+export interface PresignPutInput {
+  key: string
+  contentType: string
+  contentLength: number
+  /** x-amz-meta-* values, keyed without the prefix; each must already be a valid ISO-8859-1 header value. */
+  metadata: Record<string, string>
+  expiresIn?: number
+}
+
+export interface PresignGetInput {
+  key: string
+  expiresIn?: number
+  /** Sets response-content-disposition, e.g. `attachment` to force a download. */
+  contentDisposition?: string
+}
+
+export interface Signer {
+  presignPut(input: PresignPutInput): Promise<string>
+  presignGet(input: PresignGetInput): Promise<string>
+}
+
+export interface SignerOptions {
+  accessKeyId: string
+  secretAccessKey: string
+  /** S3 API origin + path prefix, without the bucket: `https://<account>.r2.cloudflarestorage.com`. */
+  endpoint: string
+  bucket: string
+}
+
+export function checkTtl(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > storageConfig.maxUrlTtlSeconds) {
+    throw new RangeError(`URL lifetime must be an integer in 1..${storageConfig.maxUrlTtlSeconds} seconds, got ${seconds}`)
+  }
+  return seconds
+}
+
+const signingKeyCache = new Map<string, ArrayBuffer>()
+
+export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }: SignerOptions): Signer {
+  const objectUrl = (key: string, expiresIn: number) => {
+    const url = new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/${encodeURIComponent(key)}`)
+    // In the query before signing: as a header it breaks, and absent aws4fetch would default to 86400.
+    url.searchParams.set('X-Amz-Expires', String(checkTtl(expiresIn)))
+    return url
+  }
+  const sign = async (method: 'GET' | 'PUT', url: URL, headers: Record<string, string> = {}) => {
+    const signer = new AwsV4Signer({
+      method, url: url.toString(), headers, accessKeyId, secretAccessKey,
+      service: 's3', region: 'auto', signQuery: true, cache: signingKeyCache,
+      // Without allHeaders aws4fetch silently leaves content-type and content-length unsigned.
+      allHeaders: true,
+    })
+    return (await signer.sign()).url.toString()
+  }
+
+  return {
+    presignPut({ key, contentType, contentLength, metadata, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
+      const headers: Record<string, string> = {
+        'content-type': contentType,
+        // Signed so storage rejects a body of any other size; the browser sets it itself from the body.
+        'content-length': String(contentLength),
+      }
+      for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
+      return sign('PUT', objectUrl(key, expiresIn), headers)
+    },
+    presignGet({ key, expiresIn = storageConfig.downloadUrlTtlSeconds, contentDisposition }) {
+      const url = objectUrl(key, expiresIn)
+      if (contentDisposition) url.searchParams.set('response-content-disposition', contentDisposition)
+      return sign('GET', url)
+    },
+  }
+}
+
+export function useSigner(event: H3Event): Signer {
+  const env = useEnv(event)
+  if (!env.R2_ACCESS_KEY_ID || !env.R2_SECRET_ACCESS_KEY || !(env.R2_S3_ENDPOINT || env.CLOUDFLARE_ACCOUNT_ID)) {
+    throw createError({ statusCode: 503, message: 'Storage signing is not configured on this server' })
+  }
+  const endpoint = env.R2_S3_ENDPOINT
+    // A path means "this worker's own origin": wrangler dev serves the local bucket there.
+    ? new URL(env.R2_S3_ENDPOINT, getRequestURL(event).origin).toString()
+    : `https://${env.CLOUDFLARE_ACCOUNT_ID}.r2.cloudflarestorage.com`
+  return createSigner({
+    accessKeyId: env.R2_ACCESS_KEY_ID,
+    secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+    endpoint,
+    bucket: storageConfig.bucket,
+  })
+}
