@@ -60,7 +60,7 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
   }
 
   return {
-    presignPut({ key, contentType, contentLength, metadata, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
+    async presignPut({ key, contentType, contentLength, metadata, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
       const headers: Record<string, string> = {
         'content-type': contentType,
         // Signed so storage rejects a body of any other size; the browser sets it itself from the body.
@@ -69,7 +69,7 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
       return sign('PUT', objectUrl(key, expiresIn), headers)
     },
-    presignGet({ key, expiresIn = storageConfig.downloadUrlTtlSeconds, contentDisposition }) {
+    async presignGet({ key, expiresIn = storageConfig.downloadUrlTtlSeconds, contentDisposition }) {
       const url = objectUrl(key, expiresIn)
       if (contentDisposition) url.searchParams.set('response-content-disposition', contentDisposition)
       return sign('GET', url)
