@@ -55,11 +55,19 @@ function createAuth(db: Database, env: GalleryEnv, requestOrigin: string) {
 export type Auth = ReturnType<typeof createAuth>
 
 export function useAuth(event: H3Event): Auth {
-  event.context.auth ??= createAuth(useDB(event), useEnv(event), getRequestURL(event).origin)
+  const env = useEnv(event)
+  // Better Auth only insists on a secret when NODE_ENV is production, which Workers never set: insist here.
+  if (!env.BETTER_AUTH_SECRET) throw createError({ statusCode: 503, message: 'Sign-in is not configured on this server' })
+  event.context.auth ??= createAuth(useDB(event), env, getRequestURL(event).origin)
   return event.context.auth
 }
 
+const SESSION_COOKIES = ['better-auth.session_token', '__Secure-better-auth.session_token']
+
 export async function requireUser(event: H3Event) {
+  const cookies = parseCookies(event)
+  // No cookie, no session: answer without opening a database connection.
+  if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
   const session = await useAuth(event).api.getSession({ headers: event.headers })
   if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
   return session.user

@@ -7,6 +7,7 @@ import { CONTROL_CHARACTERS } from './validation'
 export function filenameSchema(maxLength: number) {
   return z.string()
     .max(maxLength, `must be at most ${maxLength} characters`)
+    .refine(name => name.isWellFormed(), 'must be valid Unicode text')
     .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as CR or LF')
 }
 

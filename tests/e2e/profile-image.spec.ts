@@ -94,9 +94,34 @@ test('a file that is not an allowed image is refused before anything is sent', a
   await expect(page.getByTestId('avatar-placeholder')).toBeVisible()
 })
 
-test('the avatar survives a visit to another page and back', async ({ signedInPage: page }) => {
+test('the download URL is reused while fresh: back on /profile, no new signing request', async ({ signedInPage: page }) => {
   await uploadThroughUI(page, 'a.png', imageA)
-  await visit(page, '/')
-  await page.getByRole('link', { name: 'Profile' }).first().click()
+  let downloadSignings = 0
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/user/profile/image') && request.method() === 'GET') downloadSignings++
+  })
+  await page.getByRole('link', { name: 'Gallery' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await page.getByRole('link', { name: 'Go to your profile' }).click()
+  await expect(page).toHaveURL(/\/profile$/)
   expect((await avatarBytes(page)).equals(imageA)).toBe(true)
+  expect(downloadSignings).toBe(0)
+})
+
+test('cancelling a slow upload keeps the previous state and stores nothing', async ({ signedInPage: page }) => {
+  // Throttle the browser's uploads so there is time to press Cancel mid-way.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 })
+
+  const big = Buffer.concat([makePng(8, [1, 2, 3]), Buffer.alloc(3 * 1024 * 1024, 7)])
+  await page.getByLabel('Choose a profile image').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big })
+  await expect(page.getByTestId('upload-progress')).toBeVisible()
+  await page.getByRole('button', { name: 'Cancel' }).click()
+
+  await expect(page.getByText('Upload cancelled').first()).toBeVisible()
+  await expect(page.getByTestId('upload-progress')).toHaveCount(0)
+  await expect(page.getByTestId('avatar-placeholder')).toBeVisible()
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  expect(await (await page.request.get('/api/user/profile/image')).json()).toEqual({ hasImage: false })
 })

@@ -31,6 +31,7 @@ describe('POST /api/user/profile/image refuses bad input with a JSON 4xx', () =>
     ['a type with CR/LF', { ...valid, contentType: 'image/png\r\nx-amz-meta-evil: 1' }],
     ['a filename with CR/LF', { ...valid, originalFilename: 'a.png\r\nx-amz-meta-evil: 1' }],
     ['a 5,000-character filename', { ...valid, originalFilename: 'x'.repeat(5000) }],
+    ['a filename with a lone surrogate', { ...valid, originalFilename: '\uD800.png' }],
     ['a numeric filename', { ...valid, originalFilename: 42 }],
     ['a missing type', { fileSize: 1000 }],
     ['an array body', [valid]],
@@ -51,9 +52,11 @@ describe('POST /api/user/profile/image refuses bad input with a JSON 4xx', () =>
     await expectClientError(response)
   })
 
-  it('plain text', async () => {
-    const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, body: 'hello', headers: { 'content-type': 'text/plain' } })
-    await expectClientError(response)
+  it('JSON sent as text/plain (what a cross-site form can send) → 415', async () => {
+    const response = await api('/api/user/profile/image', {
+      method: 'POST', cookie: user.cookie, body: JSON.stringify(valid), headers: { 'content-type': 'text/plain' },
+    })
+    expect((await expectClientError(response)).statusCode).toBe(415)
   })
 })
 
@@ -62,6 +65,8 @@ describe('PATCH /api/user/profile refuses bad input with a JSON 4xx', () => {
     ['an empty name', { name: '   ' }],
     ['a 5,000-character name', { name: 'x'.repeat(5000) }],
     ['a name with CR/LF', { name: 'Ann\r\nEvil' }],
+    ['a name with a lone surrogate', { name: 'Ann\uD800' }],
+    ['an image field', { name: 'Ann', image: 'someone-elses-key' }],
     ['a numeric name', { name: 7 }],
     ['no name', {}],
   ])('%s', async (_label, body) => {
@@ -80,5 +85,10 @@ describe('every profile endpoint needs a session', () => {
     const response = await api(path, { method, json: method === 'GET' || method === 'DELETE' ? undefined : { ...valid, name: 'x' } })
     expect(response.status).toBe(401)
     expect((await expectClientError(response)).statusCode).toBe(401)
+  })
+
+  it('answers 401, not a validation error, to a guest with a bad body (no schema hints before sign-in)', async () => {
+    const response = await api('/api/user/profile/image', { method: 'POST', json: { fileSize: -1 } })
+    expect(response.status).toBe(401)
   })
 })

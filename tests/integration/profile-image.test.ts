@@ -98,7 +98,7 @@ describe('POST /api/user/profile/image', () => {
     expect(keys.has(row!.image)).toBe(true)
   })
 
-  it('gives each user their own key and no access to another user\'s image', async () => {
+  it('gives each user their own key; another user\'s URL cannot be bent onto it', async () => {
     const owner = await signUp()
     const other = await signUp()
     const ownerUpload = await requestUpload(owner, { contentType: 'image/png', fileSize: imageA.length })
@@ -107,7 +107,13 @@ describe('POST /api/user/profile/image', () => {
     expect(await profileImage(other)).toEqual({ hasImage: false })
     const otherUpload = await requestUpload(other, { contentType: 'image/png', fileSize: imageB.length })
     expect(otherUpload.key).not.toBe(ownerUpload.key)
-    expect(JSON.stringify(otherUpload)).not.toContain(ownerUpload.key)
+
+    // The other user's signed URL pointed at the owner's key: storage refuses, the owner's image is intact.
+    const bent = new URL(otherUpload.presignedUrl)
+    bent.pathname = bent.pathname.replace(otherUpload.key, ownerUpload.key)
+    expect((await put(otherUpload, imageB, signedUploadHeaders(otherUpload), bent.toString())).status).toBe(403)
+    const shown = await profileImage(owner)
+    expect((await download(shown.downloadUrl!)).equals(imageA)).toBe(true)
   })
 })
 
@@ -175,12 +181,13 @@ describe('PATCH /api/user/profile', () => {
     expect(row).toEqual({ name: 'New Name', image: signed.key })
   })
 
-  it('ignores an image field in the body', async () => {
-    const user = await signUp()
+  it('refuses an image field in the body and changes nothing', async () => {
+    const user = await signUp('Kept')
     const signed = await requestUpload(user, { contentType: 'image/png', fileSize: 10 })
-    await api('/api/user/profile', { method: 'PATCH', cookie: user.cookie, json: { name: 'X', image: 'someone-elses-key' } })
-    const [row] = await sql<{ image: string }>('select image from "user" where id = $1', [user.id])
-    expect(row!.image).toBe(signed.key)
+    const response = await api('/api/user/profile', { method: 'PATCH', cookie: user.cookie, json: { name: 'X', image: 'someone-elses-key' } })
+    expect(response.status).toBe(400)
+    const [row] = await sql<{ name: string, image: string }>('select name, image from "user" where id = $1', [user.id])
+    expect(row).toEqual({ name: 'Kept', image: signed.key })
   })
 })
 

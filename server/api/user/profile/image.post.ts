@@ -8,8 +8,8 @@ const bodySchema = z.object({
 })
 
 export default defineEventHandler(async (event) => {
-  const { contentType, fileSize, originalFilename: rawFilename } = await readValidBody(event, bodySchema)
   const user = await requireUser(event)
+  const { contentType, fileSize, originalFilename: rawFilename } = await readValidBody(event, bodySchema)
 
   const key = user.image ?? await assignProfileImageKey(useDB(event), user.id)
   const originalFilename = encodeMetadataValue(normaliseFilename(rawFilename, profileImageConfig.defaultFilename))

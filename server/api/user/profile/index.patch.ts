@@ -1,14 +1,16 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 
-const bodySchema = z.object({
+// Strict: `image` (the storage key) or any other field is refused, never silently dropped.
+const bodySchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
+    .refine(name => name.isWellFormed(), 'must be valid Unicode text')
     .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters'),
 })
 
 export default defineEventHandler(async (event) => {
-  const { name } = await readValidBody(event, bodySchema)
   const user = await requireUser(event)
+  const { name } = await readValidBody(event, bodySchema)
   // Only the name is written: `image` (the storage key) is never part of a profile update.
   const [updated] = await useDB(event).update(tables.user)
     .set({ name, updatedAt: new Date() })
