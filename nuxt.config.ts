@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { authConfig, profileImageConfig } from './server/utils/config'
+import { authConfig, profileImageConfig, uploadsConfig } from './server/utils/config'
 
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
@@ -17,6 +17,10 @@ export default defineNuxtConfig({
         allowedContentTypes: [...profileImageConfig.allowedContentTypes],
       },
       minPasswordLength: authConfig.minPasswordLength,
+      uploads: {
+        maxBytes: uploadsConfig.maxBytes,
+        allowedContentTypes: [...Object.keys(uploadsConfig.extensionByContentType), uploadsConfig.unknownContentType],
+      },
     },
   },
   devtools: { enabled: false },
@@ -24,6 +28,8 @@ export default defineNuxtConfig({
   nitro: {
     preset: 'cloudflare-module',
     cloudflare: { deployConfig: true, nodeCompat: true },
+    experimental: { tasks: true },
+    scheduledTasks: { [uploadsConfig.cleanupCron]: ['uploads:cleanup'] },
     alias: { 'pg-native': fileURLToPath(new URL('./server/shims/pg-native.ts', import.meta.url)) },
   },
 })

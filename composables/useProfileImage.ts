@@ -92,9 +92,3 @@ export function useProfileImage() {
 
   return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove, problemWith }
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
-}

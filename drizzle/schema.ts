@@ -1,4 +1,5 @@
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigint, boolean, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 // Better Auth's core tables. `user.image` holds the user's profile-image storage key (never a URL),
 // so it is unique and only the server's own routes write it.
@@ -47,3 +48,22 @@ export const verification = pgTable('verification', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, table => [index('verification_identifier_idx').on(table.identifier)])
+
+// Generic uploads: one row per pre-signed PUT. `pending` until /complete has seen the object in storage;
+// pending rows past their URL's expiry (plus a margin) are orphans and are cleaned up with their objects.
+export const upload = pgTable('upload', {
+  id: text('id').primaryKey(),
+  ownerId: text('owner_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+  key: text('key').notNull().unique(),
+  originalFilename: text('original_filename').notNull(),
+  contentType: text('content_type').notNull(),
+  declaredSize: bigint('declared_size', { mode: 'number' }).notNull(),
+  status: text('status', { enum: ['pending', 'committed'] }).notNull().default('pending'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  committedAt: timestamp('committed_at', { withTimezone: true }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, table => [
+  index('upload_owner_listing_idx').on(table.ownerId, table.status, table.createdAt.desc()),
+  index('upload_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'pending'`),
+  check('upload_status_check', sql`${table.status} in ('pending', 'committed')`),
+])

@@ -5,16 +5,22 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { startEmbeddedDatabase } from './embedded-db.mjs'
+import { join } from 'node:path'
+import { EMBEDDED_DB_PORT, startEmbeddedDatabase } from './embedded-db.mjs'
 import { migrateDatabase } from './migrate.mjs'
 import { offlineEnv, startWorker, stopProcessGroup } from './worker.mjs'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { port: { type: 'string', default: process.env.PORT ?? '3000' } },
+  options: {
+    'port': { type: 'string', default: process.env.PORT ?? '3000' },
+    'data-dir': { type: 'string', default: '.data' },
+    'db-port': { type: 'string', default: String(EMBEDDED_DB_PORT) },
+  },
 })
 const mode = positionals[0] ?? 'serve'
 const port = Number(values.port)
+const dataDir = values['data-dir']
 
 function localAuthSecret() {
   const file = '.dev.vars'
@@ -26,10 +32,12 @@ function localAuthSecret() {
 }
 
 const secret = localAuthSecret()
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: '.data/pglite' })
+const embedded = process.env.DATABASE_URL
+  ? undefined
+  : await startEmbeddedDatabase({ dataDir: join(dataDir, 'pglite'), port: Number(values['db-port']) })
 const databaseUrl = process.env.DATABASE_URL ?? embedded.url
 await migrateDatabase(databaseUrl)
-console.log(`Database ready (${embedded ? 'embedded PGlite in .data/pglite' : 'DATABASE_URL'})`)
+console.log(`Database ready (${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')}` : 'DATABASE_URL'})`)
 
 const child = mode === 'dev'
   ? spawn('nuxt', ['dev', '--port', String(port), '--host', '127.0.0.1'], {
@@ -37,7 +45,7 @@ const child = mode === 'dev'
       detached: true,
       env: offlineEnv({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl }),
     })
-  : startWorker({ port, databaseUrl, persistTo: '.data/wrangler', vars: { BETTER_AUTH_SECRET: secret } })
+  : startWorker({ port, databaseUrl, persistTo: join(dataDir, 'wrangler'), vars: { BETTER_AUTH_SECRET: secret } })
 console.log(`Gallery on http://localhost:${port}`)
 
 let stopping = false

@@ -1,7 +1,8 @@
 // Starts the production bundle (.output/server) in workerd via `wrangler dev`, with the local R2 bucket
 // and its S3 endpoint, against the given database.
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 
 export const BUILT_WORKER_CONFIG = '.output/server/wrangler.json'
 
@@ -26,10 +27,16 @@ function localStorageVars() {
 
 export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = 'inherit' }) {
   if (!existsSync(BUILT_WORKER_CONFIG)) throw new Error(`${BUILT_WORKER_CONFIG} is missing: run \`npm run build\` first`)
-  vars = { ...localStorageVars(), ...vars }
+  // Secrets go through a private env file, not the command line, so they never show in a process list.
+  mkdirSync(persistTo, { recursive: true })
+  const envFile = resolve(persistTo, 'worker.env') // absolute: wrangler resolves relative paths from the config's folder
+  const lines = Object.entries({ ...localStorageVars(), ...vars }).map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+  writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 })
   const args = ['dev', '-c', BUILT_WORKER_CONFIG, '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'info']
-  for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
+    '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'info',
+    // Serves /__scheduled?cron=… so cron tasks can be run on demand (local only).
+    '--test-scheduled']
+  args.push('--env-file', envFile)
   return spawn('wrangler', args, {
     stdio,
     detached: true, // own process group, so workerd goes down with wrangler

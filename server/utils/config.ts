@@ -26,3 +26,38 @@ export const profileImageConfig = {
   /** Used when the browser sends no filename, so the signed metadata is never undefined. */
   defaultFilename: 'profile-image',
 } as const
+
+/** Generic uploads: content-type policy (type → key extension), size, listing and cleanup limits. */
+export const uploadsConfig = {
+  maxBytes: 100 * MiB,
+  maxFilenameLength: 255,
+  /** Allowed content types and the extension their keys get. Downloads are always `attachment`, never inline. */
+  extensionByContentType: {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/webp': 'webp',
+    'image/gif': 'gif',
+    'image/avif': 'avif',
+    'image/svg+xml': 'svg',
+    'application/pdf': 'pdf',
+    'application/zip': 'zip',
+    'application/json': 'json',
+    'text/plain': 'txt',
+    'text/csv': 'csv',
+    'text/markdown': 'md',
+    'text/html': 'html',
+    'audio/mpeg': 'mp3',
+    'video/mp4': 'mp4',
+  } as Record<string, string>,
+  /** What a browser reports when it does not know a type; the key extension then comes from the filename. */
+  unknownContentType: 'application/octet-stream',
+  fallbackExtension: 'bin',
+  listPageSize: 20,
+  maxListPageSize: 100,
+  /** Pending rows older than the upload URL's expiry plus this margin are orphans. */
+  orphanMarginSeconds: 3_600,
+  cleanupBatchSize: 100,
+  cleanupMaxBatches: 20,
+  /** Cron for the orphan cleanup; must match `triggers.crons` in wrangler.jsonc. */
+  cleanupCron: '17 * * * *',
+} as const

@@ -9,26 +9,29 @@ export type Database = NodePgDatabase<typeof schema>
 const CONNECT_TIMEOUT_MS = 5000
 
 /**
- * One pg client per request: Workers cannot share sockets across requests, so a module-scope pool breaks.
+ * A single pg client: Workers cannot share sockets across requests, so a module-scope pool breaks.
  * Queries issued before the connection is up are queued by pg; a failed connect rejects them.
  */
-export function useDB(event: H3Event): Database {
-  if (event.context.db) return event.context.db
-  const client = new pg.Client({
-    connectionString: useEnv(event).HYPERDRIVE.connectionString,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  })
+export function openDB(connectionString: string): { db: Database, close: () => Promise<void> } {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   client.connect().catch(() => {}) // the same error reaches whoever awaits the first query
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
-  event.context.dbClient = client
-  event.context.db = drizzle(client, { schema })
+  return { db: drizzle(client, { schema }), close: () => client.end().catch(() => {}) }
+}
+
+/** The request's database, opened on first use and closed after the response (server/plugins/db.ts). */
+export function useDB(event: H3Event): Database {
+  if (!event.context.db) {
+    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString)
+    event.context.db = db
+    event.context.closeDB = close
+  }
   return event.context.db
 }
 
 export function releaseDB(event: H3Event): Promise<void> | undefined {
-  const client = event.context.dbClient as pg.Client | undefined
-  if (!client) return
-  event.context.dbClient = undefined
+  const close = event.context.closeDB as (() => Promise<void>) | undefined
   event.context.db = undefined
-  return client.end().catch(() => {})
+  event.context.closeDB = undefined
+  return close?.()
 }

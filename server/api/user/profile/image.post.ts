@@ -9,26 +9,9 @@ const bodySchema = z.object({
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
-  const { contentType, fileSize, originalFilename: rawFilename } = await readValidBody(event, bodySchema)
+  const { contentType, fileSize, originalFilename } = await readValidBody(event, bodySchema)
 
   const key = user.image ?? await assignProfileImageKey(useDB(event), user.id)
-  const originalFilename = encodeMetadataValue(normaliseFilename(rawFilename, profileImageConfig.defaultFilename))
-  const uploadedAt = new Date().toISOString()
-  const presignedUrl = await useSigner(event).presignPut({
-    key,
-    contentType,
-    contentLength: fileSize,
-    metadata: { 'original-filename': originalFilename, 'uploaded-by': user.id, 'uploaded-at': uploadedAt },
-  })
-
-  return {
-    presignedUrl,
-    key,
-    contentType,
-    fileSize,
-    expiresIn: storageConfig.uploadUrlTtlSeconds,
-    uploadedBy: user.id,
-    uploadedAt,
-    originalFilename,
-  }
+  const filename = normaliseFilename(originalFilename, profileImageConfig.defaultFilename)
+  return signUpload(event, { key, contentType, fileSize, filename, userId: user.id })
 })

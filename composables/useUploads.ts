@@ -1,0 +1,142 @@
+export interface UploadView {
+  id: string
+  filename: string
+  contentType: string
+  size: number
+  status: 'pending' | 'committed'
+  createdAt: string
+  committedAt: string | null
+}
+
+export interface QueuedUpload {
+  localId: number
+  file: File
+  status: 'waiting' | 'signing' | 'uploading' | 'verifying' | 'done' | 'failed' | 'cancelled'
+  progress: number
+  error: string | null
+}
+
+const MAX_PARALLEL_UPLOADS = 3
+
+/** Generic uploads: a queue of direct PUTs (same directUpload as the profile image) and the owner's list. */
+export function useUploads() {
+  const limits = useRuntimeConfig().public.uploads
+  const items = ref<UploadView[]>([])
+  const nextOffset = ref<number | null>(null)
+  const listLoading = ref(false)
+  const listError = ref<string | null>(null)
+  const queue = ref<QueuedUpload[]>([])
+  const inFlight = new Map<number, DirectUpload>()
+  let localIds = 0
+
+  async function refresh() {
+    listLoading.value = true
+    listError.value = null
+    try {
+      const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads')
+      items.value = page.items
+      nextOffset.value = page.nextOffset
+    }
+    catch (error) {
+      listError.value = apiErrorMessage(error, 'Could not load your uploads.')
+    }
+    finally {
+      listLoading.value = false
+    }
+  }
+
+  async function loadMore() {
+    if (nextOffset.value === null) return
+    const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads', { query: { offset: nextOffset.value } })
+    items.value.push(...page.items.filter(item => !items.value.some(known => known.id === item.id)))
+    nextOffset.value = page.nextOffset
+  }
+
+  function problemWith(file: File): string | null {
+    if (file.size === 0) return 'The file is empty.'
+    if (file.size > limits.maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
+    if (!limits.allowedContentTypes.includes(contentTypeOf(file))) return `Files of type ${file.type} are not accepted.`
+    return null
+  }
+
+  function contentTypeOf(file: File) {
+    return file.type || 'application/octet-stream'
+  }
+
+  async function run(item: QueuedUpload) {
+    const problem = problemWith(item.file)
+    if (problem) return Object.assign(item, { status: 'failed', error: problem })
+    Object.assign(item, { status: 'signing', progress: 0, error: null })
+    try {
+      const signed = await $fetch<SignedUpload & { uploadId: string }>('/api/uploads/pre-signed-url', {
+        method: 'POST',
+        body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
+      })
+      item.status = 'uploading'
+      const upload = directUpload(signed, item.file, (fraction) => { item.progress = fraction })
+      inFlight.set(item.localId, upload)
+      await upload.done
+      inFlight.delete(item.localId)
+      item.status = 'verifying'
+      const committed = await $fetch<UploadView>(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST' })
+      item.status = 'done'
+      items.value = [committed, ...items.value.filter(known => known.id !== committed.id)]
+    }
+    catch (error) {
+      inFlight.delete(item.localId)
+      if (error instanceof UploadAbortedError) Object.assign(item, { status: 'cancelled', error: null })
+      else Object.assign(item, { status: 'failed', error: apiErrorMessage(error) })
+    }
+  }
+
+  /** Runs the waiting entries, a few at a time. */
+  async function drain() {
+    const workers = Array.from({ length: MAX_PARALLEL_UPLOADS }, async () => {
+      let next: QueuedUpload | undefined
+      while ((next = queue.value.find(entry => entry.status === 'waiting'))) {
+        next.status = 'signing'
+        await run(next)
+      }
+    })
+    await Promise.all(workers)
+  }
+
+  function add(files: Iterable<File>) {
+    for (const file of files) queue.value.push({ localId: ++localIds, file, status: 'waiting', progress: 0, error: null })
+    return drain()
+  }
+
+  function retry(localId: number) {
+    const entry = queue.value.find(candidate => candidate.localId === localId)
+    if (!entry || (entry.status !== 'failed' && entry.status !== 'cancelled')) return
+    entry.status = 'waiting'
+    return drain()
+  }
+
+  function cancel(localId: number) {
+    const entry = queue.value.find(candidate => candidate.localId === localId)
+    if (entry?.status === 'waiting') entry.status = 'cancelled'
+    inFlight.get(localId)?.abort()
+  }
+
+  function dismiss(localId: number) {
+    queue.value = queue.value.filter(entry => entry.localId !== localId)
+  }
+
+  async function download(id: string) {
+    const { downloadUrl, filename } = await $fetch<{ downloadUrl: string, filename: string }>(`/api/uploads/${id}/download-url`)
+    // R2 answers with Content-Disposition: attachment. `download` also covers the local endpoint, which is
+    // same-origin and ignores response-* overrides: an uploaded HTML file must never render as a page.
+    const link = Object.assign(document.createElement('a'), { href: downloadUrl, download: filename, rel: 'noopener' })
+    document.body.append(link)
+    link.click()
+    link.remove()
+  }
+
+  async function remove(id: string) {
+    await $fetch(`/api/uploads/${id}`, { method: 'DELETE' })
+    items.value = items.value.filter(item => item.id !== id)
+  }
+
+  return { items, nextOffset, listLoading, listError, queue, limits, refresh, loadMore, add, retry, cancel, dismiss, download, remove }
+}

@@ -1,0 +1,26 @@
+import { and, eq } from 'drizzle-orm'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const db = useDB(event)
+  const upload = await findOwnUpload(db, getRouterParam(event, 'id'), user.id)
+  if (upload.status === 'committed') return toUploadView(upload)
+
+  const object = await useEnv(event).GALLERY.head(upload.key)
+  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
+  const mismatch = object.size !== upload.declaredSize
+    ? `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
+    : object.httpMetadata?.contentType !== upload.contentType
+      ? `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
+      : object.customMetadata?.['uploaded-by'] !== user.id
+        ? 'the stored object was not uploaded by you'
+        : null
+  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
+
+  const [committed] = await db.update(tables.upload)
+    .set({ status: 'committed', committedAt: new Date() })
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id)))
+    .returning()
+  if (!committed) throw createError({ statusCode: 404, message: 'Upload not found' })
+  return toUploadView(committed)
+})

@@ -1,0 +1,19 @@
+import type { GalleryEnv } from '../../utils/env'
+
+export default defineTask({
+  meta: { name: 'uploads:cleanup', description: 'Delete abandoned pending uploads and their objects' },
+  async run({ context }) {
+    const env = (context as { cloudflare?: { env: GalleryEnv } }).cloudflare?.env
+    if (!env) throw new Error('uploads:cleanup needs the Cloudflare bindings (run it through the cron trigger)')
+    const { db, close } = openDB(env.HYPERDRIVE.connectionString)
+    try {
+      const started = Date.now()
+      const result = await cleanupOrphanedUploads(db, env.GALLERY)
+      console.log(JSON.stringify({ event: 'uploads.cleanup', deletedRows: result.rows, batches: result.batches, ms: Date.now() - started }))
+      return { result }
+    }
+    finally {
+      await close()
+    }
+  },
+})

@@ -1,0 +1,35 @@
+import type { H3Event } from 'h3'
+
+export interface SignedUploadInput {
+  key: string
+  contentType: string
+  fileSize: number
+  /** Already normalised; encoded here into the header value that is signed. */
+  filename: string
+  userId: string
+}
+
+/**
+ * Signs a PUT the way the spec wants for every upload: content-type, content-length and the three x-amz-meta
+ * headers, with one timestamp. Returns the spec's response, i.e. exactly the values that were signed.
+ */
+export async function signUpload(event: H3Event, { key, contentType, fileSize, filename, userId }: SignedUploadInput) {
+  const originalFilename = encodeMetadataValue(filename)
+  const uploadedAt = new Date().toISOString()
+  const presignedUrl = await useSigner(event).presignPut({
+    key,
+    contentType,
+    contentLength: fileSize,
+    metadata: { 'original-filename': originalFilename, 'uploaded-by': userId, 'uploaded-at': uploadedAt },
+  })
+  return {
+    presignedUrl,
+    key,
+    contentType,
+    fileSize,
+    expiresIn: storageConfig.uploadUrlTtlSeconds,
+    uploadedBy: userId,
+    uploadedAt,
+    originalFilename,
+  }
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { expect, newAccount, signUpThroughUI, test, visit } from './fixtures'
+
+const MiB = 1024 * 1024
+
+test('upload three files at once, download each, delete one; another user sees none', async ({ signedInPage: page, browser }) => {
+  const files = [
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text notes\n'.repeat(100)) },
+    { name: 'photo é.png', mimeType: 'image/png', buffer: randomBytes(200 * 1024) },
+    { name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(6 * MiB + 123) },
+  ]
+  await visit(page, '/uploads')
+  await expect(page.getByTestId('uploads-empty')).toBeVisible()
+
+  await page.getByLabel('Choose files to upload').setInputFiles(files)
+  const statuses = page.getByTestId('queue-status')
+  await expect(statuses).toHaveCount(3)
+  for (let i = 0; i < 3; i++) await expect(statuses.nth(i)).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
+
+  const rows = page.getByTestId('upload-row')
+  await expect(rows).toHaveCount(3)
+  expect((await page.getByTestId('upload-name').allTextContents()).sort()).toEqual(files.map(file => file.name).sort())
+
+  for (const file of files) {
+    const row = rows.filter({ hasText: file.name })
+    const downloading = page.waitForEvent('download')
+    await row.getByRole('button', { name: `Download ${file.name}` }).click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toBe(file.name)
+    expect((await readFile((await download.path())!)).equals(file.buffer)).toBe(true)
+  }
+
+  // The list survives a reload (it comes from the server, not the queue).
+  await page.reload()
+  await expect(rows).toHaveCount(3)
+
+  const doomed = rows.filter({ hasText: 'notes.txt' })
+  const uploadId = await doomed.getAttribute('data-upload-id')
+  const { downloadUrl } = await (await page.request.get(`/api/uploads/${uploadId}/download-url`)).json()
+  await doomed.getByRole('button', { name: 'Delete notes.txt' }).click()
+  await expect(rows).toHaveCount(2)
+  await expect(page.getByText('notes.txt')).toHaveCount(0)
+  expect((await page.request.get(downloadUrl)).status()).toBe(404)
+  expect((await page.request.get(`/api/uploads/${uploadId}/download-url`)).status()).toBe(404)
+
+  const otherContext = await browser.newContext()
+  const other = await otherContext.newPage()
+  await signUpThroughUI(other, newAccount('Other Person'))
+  await visit(other, '/uploads')
+  await expect(other.getByTestId('uploads-empty')).toBeVisible()
+  expect((await (await other.request.get('/api/uploads')).json()).items).toEqual([])
+  expect((await other.request.get(`/api/uploads/${await rows.first().getAttribute('data-upload-id')}/download-url`)).status()).toBe(404)
+  await otherContext.close()
+})
+
+test('a file that cannot be uploaded fails in the queue with a reason, and the others still upload', async ({ signedInPage: page }) => {
+  await visit(page, '/uploads')
+  await page.getByLabel('Choose files to upload').setInputFiles([
+    { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
+    { name: 'ok.txt', mimeType: 'text/plain', buffer: Buffer.from('ok') },
+  ])
+  const failed = page.getByTestId('queue-entry').filter({ hasText: 'empty.txt' })
+  await expect(failed.getByTestId('queue-status')).toHaveAttribute('data-status', 'failed')
+  await expect(failed.getByRole('alert')).toHaveText('The file is empty.')
+  await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible()
+  await expect(page.getByTestId('upload-row')).toHaveCount(1)
+})
+
+test('cancel a slow upload, then retry it to completion', async ({ signedInPage: page }) => {
+  await visit(page, '/uploads')
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 })
+
+  await page.getByLabel('Choose files to upload').setInputFiles({ name: 'slow.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3 * MiB) })
+  const entry = page.getByTestId('queue-entry')
+  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'uploading')
+  await entry.getByRole('button', { name: 'Cancel' }).click()
+  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
+  await expect(page.getByTestId('uploads-empty')).toBeVisible()
+
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  await entry.getByRole('button', { name: 'Retry' }).click()
+  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
+  await expect(page.getByTestId('upload-row')).toHaveCount(1)
+})

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { createSigner } from '../../server/utils/r2'
+import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
+import { localS3Credentials, signedUploadHeaders, type SignedUploadResponse } from '../support/storage'
+
+type SignedGenericUpload = SignedUploadResponse & { uploadId: string }
+
+async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number }) {
+  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return await response.json() as SignedGenericUpload
+}
+
+async function uploadFile(user: TestUser, filename: string, bytes: Buffer, contentType = 'text/plain') {
+  const signed = await requestUpload(user, { filename, contentType, fileSize: bytes.length })
+  const put = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+  expect(put.status).toBe(200)
+  return signed
+}
+
+const complete = (user: TestUser, id: string) => api(`/api/uploads/${id}/complete`, { method: 'POST', cookie: user.cookie })
+
+/** Writes straight to the local bucket with the storage keys, to plant objects the API would never sign. */
+function storage() {
+  const { accessKeyId, secretAccessKey } = localS3Credentials()
+  return createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
+}
+
+async function plant(key: string, bytes: Buffer, contentType: string, uploadedBy: string) {
+  const metadata = { 'original-filename': 'x', 'uploaded-by': uploadedBy, 'uploaded-at': new Date().toISOString() }
+  const url = await storage().presignPut({ key, contentType, contentLength: bytes.length, metadata })
+  const headers: Record<string, string> = { 'content-type': contentType }
+  for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
+  expect((await fetch(url, { method: 'PUT', headers, body: bytes })).status).toBe(200)
+}
+
+async function objectExists(key: string) {
+  const response = await fetch(await storage().presignGet({ key, expiresIn: 60 }))
+  await response.arrayBuffer()
+  return response.status === 200
+}
+
+describe('POST /api/uploads/pre-signed-url', () => {
+  it('records a pending upload and answers the spec fields plus uploadId', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'notes.txt', contentType: 'text/plain', fileSize: 12 })
+    expect(Object.keys(signed).sort()).toEqual(
+      ['contentType', 'expiresIn', 'fileSize', 'key', 'originalFilename', 'presignedUrl', 'uploadId', 'uploadedAt', 'uploadedBy'])
+    expect(signed).toMatchObject({ contentType: 'text/plain', fileSize: 12, expiresIn: 86400, uploadedBy: user.id, originalFilename: 'notes.txt' })
+    expect(signed.key).toMatch(/^[0-9a-f-]{36}\.txt$/)
+    const [row] = await sql<{ owner_id: string, key: string, status: string, declared_size: string }>(
+      'select owner_id, key, status, declared_size from upload where id = $1', [signed.uploadId])
+    expect(row).toEqual({ owner_id: user.id, key: signed.key, status: 'pending', declared_size: '12' })
+  })
+
+  it('gives every upload its own key, with a safe extension whatever the filename says', async () => {
+    const user = await signUp()
+    const a = await requestUpload(user, { filename: '../../x', contentType: 'application/octet-stream', fileSize: 1 })
+    const b = await requestUpload(user, { filename: '../../etc/report.TAR', contentType: 'application/octet-stream', fileSize: 1 })
+    expect(a.key).toMatch(/^[0-9a-f-]{36}\.bin$/)
+    expect(b.key).toMatch(/^[0-9a-f-]{36}\.tar$/)
+    expect(b.originalFilename).toBe('report.TAR')
+    expect(a.key).not.toBe(b.key)
+  })
+
+  it.each([
+    ['no filename', { contentType: 'text/plain', fileSize: 1 }],
+    ['an empty filename', { filename: '  ', contentType: 'text/plain', fileSize: 1 }],
+    ['a filename with CR/LF', { filename: 'a\r\nb.txt', contentType: 'text/plain', fileSize: 1 }],
+    ['a type outside the policy', { filename: 'a.exe', contentType: 'application/x-msdownload', fileSize: 1 }],
+    ['a zero size', { filename: 'a.txt', contentType: 'text/plain', fileSize: 0 }],
+    ['a fractional size', { filename: 'a.txt', contentType: 'text/plain', fileSize: 1.5 }],
+    ['a size over the limit', { filename: 'a.txt', contentType: 'text/plain', fileSize: 100 * 1024 * 1024 + 1 }],
+  ])('refuses %s with a JSON 400', async (_label, body) => {
+    const user = await signUp()
+    const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
+  })
+
+  it('needs a session', async () => {
+    const response = await api('/api/uploads/pre-signed-url', { method: 'POST', json: { filename: 'a.txt', contentType: 'text/plain', fileSize: 1 } })
+    expect(response.status).toBe(401)
+  })
+})
+
+describe('POST /api/uploads/:id/complete', () => {
+  it('commits an upload whose object matches, idempotently', async () => {
+    const user = await signUp()
+    const signed = await uploadFile(user, 'a.txt', Buffer.from('hello world'))
+    const first = await complete(user, signed.uploadId)
+    expect(first.status).toBe(200)
+    const view = await first.json()
+    expect(view).toMatchObject({ id: signed.uploadId, filename: 'a.txt', size: 11, status: 'committed' })
+    const again = await complete(user, signed.uploadId)
+    expect(again.status).toBe(200)
+    expect(await again.json()).toEqual(view)
+  })
+
+  it('answers 404 while the object has not reached storage', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(404)
+    expect((await response.json()).message).toMatch(/not reached storage/)
+  })
+
+  it('refuses with 409 when the stored size differs', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
+    await plant(signed.key, Buffer.from('123456'), 'text/plain', user.id)
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(409)
+    expect((await response.json()).message).toMatch(/size 6 differs from the declared 5/)
+    const [row] = await sql<{ status: string }>('select status from upload where id = $1', [signed.uploadId])
+    expect(row!.status).toBe('pending')
+  })
+
+  it('refuses with 409 when the stored content type differs', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
+    await plant(signed.key, Buffer.from('12345'), 'text/html', user.id)
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(409)
+    expect((await response.json()).message).toMatch(/content type text\/html differs/)
+  })
+
+  it('refuses with 409 when the object was not uploaded by the owner', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
+    await plant(signed.key, Buffer.from('12345'), 'text/plain', 'someone-else')
+    expect((await complete(user, signed.uploadId)).status).toBe(409)
+  })
+
+  it('answers 404 for another user\'s upload and for a malformed id', async () => {
+    const owner = await signUp()
+    const other = await signUp()
+    const signed = await uploadFile(owner, 'a.txt', Buffer.from('abc'))
+    expect((await complete(other, signed.uploadId)).status).toBe(404)
+    expect((await complete(owner, 'not-a-uuid')).status).toBe(404)
+    const [row] = await sql<{ status: string }>('select status from upload where id = $1', [signed.uploadId])
+    expect(row!.status).toBe('pending')
+  })
+})
+
+describe('listing, download and delete', () => {
+  it('lists only the owner\'s committed uploads, newest first, a page at a time', async () => {
+    const user = await signUp()
+    const other = await signUp()
+    const ids: string[] = []
+    for (const name of ['one.txt', 'two.txt', 'three.txt']) {
+      const signed = await uploadFile(user, name, Buffer.from(name))
+      expect((await complete(user, signed.uploadId)).status).toBe(200)
+      ids.push(signed.uploadId)
+    }
+    await requestUpload(user, { filename: 'pending.txt', contentType: 'text/plain', fileSize: 3 })
+    const otherUpload = await uploadFile(other, 'theirs.txt', Buffer.from('x'))
+    await complete(other, otherUpload.uploadId)
+
+    const firstPage = await (await api('/api/uploads?limit=2', { cookie: user.cookie })).json()
+    expect(firstPage.items.map((item: { filename: string }) => item.filename)).toEqual(['three.txt', 'two.txt'])
+    expect(firstPage.nextOffset).toBe(2)
+    const secondPage = await (await api('/api/uploads?limit=2&offset=2', { cookie: user.cookie })).json()
+    expect(secondPage).toEqual({ items: [expect.objectContaining({ id: ids[0], filename: 'one.txt' })], nextOffset: null })
+
+    expect((await api('/api/uploads?limit=0', { cookie: user.cookie })).status).toBe(400)
+    expect((await api('/api/uploads?limit=abc', { cookie: user.cookie })).status).toBe(400)
+  })
+
+  it('signs an attachment download for the owner only, serving the exact bytes', async () => {
+    const user = await signUp()
+    const other = await signUp()
+    const bytes = randomBytes(2048)
+    const signed = await uploadFile(user, 'page é.html', bytes, 'text/html')
+    await complete(user, signed.uploadId)
+
+    const response = await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })
+    expect(response.status).toBe(200)
+    const { downloadUrl, filename, expiresIn } = await response.json()
+    expect({ filename, expiresIn }).toEqual({ filename: 'page é.html', expiresIn: 3600 })
+    expect(new URL(downloadUrl).searchParams.get('response-content-disposition')).toMatch(/^attachment; /)
+    const download = await fetch(downloadUrl)
+    expect(download.status).toBe(200)
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true)
+    // R2 answers with that Content-Disposition; the local S3 endpoint ignores response-* overrides, so only the
+    // signed parameter can be checked here.
+
+    expect((await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: other.cookie })).status).toBe(404)
+  })
+
+  it('refuses a download URL for a pending upload', async () => {
+    const user = await signUp()
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 3 })
+    expect((await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).status).toBe(404)
+  })
+
+  it('deletes object and row for the owner; another user gets 404 and changes nothing', async () => {
+    const user = await signUp()
+    const other = await signUp()
+    const signed = await uploadFile(user, 'a.txt', Buffer.from('abc'))
+    await complete(user, signed.uploadId)
+
+    expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: other.cookie })).status).toBe(404)
+    expect(await objectExists(signed.key)).toBe(true)
+
+    expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect(await objectExists(signed.key)).toBe(false)
+    expect(await sql('select id from upload where id = $1', [signed.uploadId])).toHaveLength(0)
+    expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(404)
+  })
+})
+
+describe('orphan cleanup (the cron task, run through wrangler dev --test-scheduled)', () => {
+  it('removes stale pending rows and their objects, keeps fresh pending and committed uploads', async () => {
+    const user = await signUp()
+    const staleWithObject = await uploadFile(user, 'stale.txt', Buffer.from('stale'))
+    const staleWithoutObject = await requestUpload(user, { filename: 'never.txt', contentType: 'text/plain', fileSize: 3 })
+    const fresh = await uploadFile(user, 'fresh.txt', Buffer.from('fresh'))
+    const committed = await uploadFile(user, 'kept.txt', Buffer.from('kept'))
+    expect((await complete(user, committed.uploadId)).status).toBe(200)
+    // Age three of them past their URL's expiry plus the margin (the committed one too: status must protect it).
+    await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = any($1)`,
+      [[staleWithObject.uploadId, staleWithoutObject.uploadId, committed.uploadId]])
+
+    const response = await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent('17 * * * *')}`)
+    expect(response.status).toBe(200)
+
+    await expect.poll(async () => (await sql('select id from upload where id = any($1)',
+      [[staleWithObject.uploadId, staleWithoutObject.uploadId]])).length, { timeout: 10_000 }).toBe(0)
+    expect(await objectExists(staleWithObject.key)).toBe(false)
+    const remaining = await sql<{ id: string, status: string }>('select id, status from upload where id = any($1) order by status',
+      [[fresh.uploadId, committed.uploadId]])
+    expect(remaining).toEqual([{ id: committed.uploadId, status: 'committed' }, { id: fresh.uploadId, status: 'pending' }])
+    expect(await objectExists(fresh.key)).toBe(true)
+    expect(await objectExists(committed.key)).toBe(true)
+  })
+})
