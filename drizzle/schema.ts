@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 // Better Auth's core tables. `user.image` holds the user's profile-image storage key (never a URL),
 // so it is unique and only the server's own routes write it.
@@ -67,3 +67,27 @@ export const upload = pgTable('upload', {
   index('upload_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'pending'`),
   check('upload_status_check', sql`${table.status} in ('pending', 'committed')`),
 ])
+
+// Audit log: one row per URL issued or object deleted. Never the URL, its signature or any secret.
+export const presignEvent = pgTable('presign_event', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+  action: text('action', { enum: ['put', 'get', 'delete'] }).notNull(),
+  key: text('key').notNull(),
+  contentType: text('content_type'),
+  size: bigint('size', { mode: 'number' }),
+  clientIp: text('client_ip'),
+  userAgent: text('user_agent'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, table => [
+  index('presign_event_user_created_idx').on(table.userId, table.createdAt.desc()),
+  check('presign_event_action_check', sql`${table.action} in ('put', 'get', 'delete')`),
+])
+
+// Better Auth's limiter store for /api/auth/* (the Workers memory store would be per isolate).
+export const rateLimit = pgTable('rate_limit', {
+  id: text('id').primaryKey(),
+  key: text('key').notNull().unique(),
+  count: integer('count').notNull(),
+  lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+})

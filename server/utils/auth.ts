@@ -26,10 +26,12 @@ function createAuth(db: Database, env: GalleryEnv, requestOrigin: string) {
     trustedOrigins: request => trustedOriginsFor(request, env.BETTER_AUTH_URL),
     database: drizzleAdapter(db, {
       provider: 'pg',
-      schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification },
+      schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification, rateLimit: tables.rateLimit },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: authConfig.minPasswordLength, autoSignIn: true },
     advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
+    // Workers never set NODE_ENV=production, so switch it on explicitly; the database store is shared by isolates.
+    rateLimit: { enabled: true, storage: 'database', window: rateLimitConfig.auth.windowSeconds, max: rateLimitConfig.auth.max },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (PATHS_THAT_MUST_NOT_SET_IMAGE.has(ctx.path) && ctx.body && typeof ctx.body === 'object' && 'image' in ctx.body) {

@@ -61,3 +61,19 @@ export const uploadsConfig = {
   /** Cron for the orphan cleanup; must match `triggers.crons` in wrangler.jsonc. */
   cleanupCron: '17 * * * *',
 } as const
+
+/**
+ * Per-user limits on URL issuance, enforced by the Workers Rate Limiting bindings. The binding's own `simple`
+ * block in wrangler.jsonc is what counts; tests/unit/config.test.ts keeps these numbers equal to it.
+ */
+export const rateLimitConfig = {
+  uploadUrls: { binding: 'UPLOAD_URL_LIMITER', limit: 30, periodSeconds: 60 },
+  downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60 },
+  /** Better Auth's limiter on /api/auth/* (per client IP; sign-in/sign-up have its stricter built-in rule). */
+  auth: { windowSeconds: 60, max: 100 },
+} as const
+
+export const auditConfig = {
+  recentActivityLimit: 20,
+  maxUserAgentLength: 512,
+} as const

@@ -16,6 +16,14 @@ export function openDB(connectionString: string): { db: Database, close: () => P
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   client.connect().catch(() => {}) // the same error reaches whoever awaits the first query
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
+  // Connection failures surface as 503 everywhere (routes, Better Auth), never as a 500 or a hang.
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args)
+    return result instanceof Promise
+      ? result.catch((error: unknown) => { throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error })
+      : result
+  }) as typeof client.query
   return { db: drizzle(client, { schema }), close: () => client.end().catch(() => {}) }
 }
 
@@ -29,9 +37,10 @@ export function useDB(event: H3Event): Database {
   return event.context.db
 }
 
+/** Closes the request's connection once its background work (audit writes) has settled. */
 export function releaseDB(event: H3Event): Promise<void> | undefined {
   const close = event.context.closeDB as (() => Promise<void>) | undefined
-  event.context.db = undefined
+  if (!close) return
   event.context.closeDB = undefined
-  return close?.()
+  return backgroundWorkOf(event).then(close)
 }

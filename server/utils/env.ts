@@ -1,10 +1,12 @@
 import type { H3Event } from 'h3'
-import type { Hyperdrive, R2Bucket } from '@cloudflare/workers-types'
+import type { Hyperdrive, R2Bucket, RateLimit } from '@cloudflare/workers-types'
 
 /** Bindings and secrets declared in wrangler.jsonc (bindings) or set with `wrangler secret put` (secrets). */
 export interface GalleryEnv {
   GALLERY: R2Bucket
   HYPERDRIVE: Hyperdrive
+  UPLOAD_URL_LIMITER: RateLimit
+  DOWNLOAD_URL_LIMITER: RateLimit
   BETTER_AUTH_SECRET?: string
   BETTER_AUTH_URL?: string
   CLOUDFLARE_ACCOUNT_ID?: string

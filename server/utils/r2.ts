@@ -77,15 +77,25 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
   }
 }
 
+/** Where URLs are signed for: R2's S3 API, or an override (a path means this worker's own origin, as locally). */
+function signingEndpoint(event: H3Event): string | undefined {
+  const env = useEnv(event)
+  if (env.R2_S3_ENDPOINT) return new URL(env.R2_S3_ENDPOINT, getRequestURL(event).origin).toString()
+  return env.CLOUDFLARE_ACCOUNT_ID ? `https://${env.CLOUDFLARE_ACCOUNT_ID}.r2.cloudflarestorage.com` : undefined
+}
+
+/** The origin browsers upload to and download from (for the CSP). */
+export function storageOrigin(event: H3Event): string | undefined {
+  const endpoint = signingEndpoint(event)
+  return endpoint ? new URL(endpoint).origin : undefined
+}
+
 export function useSigner(event: H3Event): Signer {
   const env = useEnv(event)
-  if (!env.R2_ACCESS_KEY_ID || !env.R2_SECRET_ACCESS_KEY || !(env.R2_S3_ENDPOINT || env.CLOUDFLARE_ACCOUNT_ID)) {
+  const endpoint = signingEndpoint(event)
+  if (!env.R2_ACCESS_KEY_ID || !env.R2_SECRET_ACCESS_KEY || !endpoint) {
     throw createError({ statusCode: 503, message: 'Storage signing is not configured on this server' })
   }
-  const endpoint = env.R2_S3_ENDPOINT
-    // A path means "this worker's own origin": wrangler dev serves the local bucket there.
-    ? new URL(env.R2_S3_ENDPOINT, getRequestURL(event).origin).toString()
-    : `https://${env.CLOUDFLARE_ACCOUNT_ID}.r2.cloudflarestorage.com`
   return createSigner({
     accessKeyId: env.R2_ACCESS_KEY_ID,
     secretAccessKey: env.R2_SECRET_ACCESS_KEY,

@@ -22,6 +22,7 @@ export async function signUpload(event: H3Event, { key, contentType, fileSize, f
     contentLength: fileSize,
     metadata: { 'original-filename': originalFilename, 'uploaded-by': userId, 'uploaded-at': uploadedAt },
   })
+  recordPresignEvent(event, { userId, action: 'put', key, contentType, size: fileSize })
   return {
     presignedUrl,
     key,

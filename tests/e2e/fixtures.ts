@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import { test as base, expect, type Page } from '@playwright/test'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { test as base, expect, type Browser, type Page } from '@playwright/test'
 
 export interface Account { name: string, email: string, password: string }
 
@@ -30,7 +30,19 @@ export async function signInThroughUI(page: Page, account: Pick<Account, 'email'
 }
 
 /** A page whose browser context already holds a fresh signed-up user. */
+export function randomClientIp(): string {
+  const bytes = randomBytes(3)
+  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`
+}
+
+/** A browser context for another person, with a client address of its own (see extraHTTPHeaders below). */
+export function newPersonContext(browser: Browser) {
+  return browser.newContext({ extraHTTPHeaders: { 'cf-connecting-ip': randomClientIp() } })
+}
+
 export const test = base.extend<{ account: Account, signedInPage: Page }>({
+  // Each test is a different client to Better Auth's per-IP limiter (wrangler passes cf-connecting-ip through).
+  extraHTTPHeaders: async ({}, use) => use({ 'cf-connecting-ip': randomClientIp() }),
   account: async ({}, use) => use(newAccount()),
   signedInPage: async ({ page, account }, use) => {
     await signUpThroughUI(page, account)

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { makePng } from '../support/png'
-import { expect, newAccount, signUpThroughUI, test, visit } from './fixtures'
+import { expect, newAccount, newPersonContext, signUpThroughUI, test, visit } from './fixtures'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])
@@ -73,7 +73,7 @@ test('upload, overwrite, reload, rename and delete the profile image', async ({ 
   expect(await (await page.request.get('/api/user/profile/image')).json()).toEqual({ hasImage: false })
 
   // A second person sees no image and is handed a different key.
-  const otherContext = await browser.newContext()
+  const otherContext = await newPersonContext(browser)
   const other = await otherContext.newPage()
   await signUpThroughUI(other, newAccount('Second Person'))
   await expect(other.getByTestId('avatar-placeholder')).toBeVisible()

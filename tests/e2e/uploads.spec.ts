@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { expect, newAccount, signUpThroughUI, test, visit } from './fixtures'
+import { expect, newAccount, newPersonContext, signUpThroughUI, test, visit } from './fixtures'
 
 const MiB = 1024 * 1024
 
@@ -44,7 +44,7 @@ test('upload three files at once, download each, delete one; another user sees n
   expect((await page.request.get(downloadUrl)).status()).toBe(404)
   expect((await page.request.get(`/api/uploads/${uploadId}/download-url`)).status()).toBe(404)
 
-  const otherContext = await browser.newContext()
+  const otherContext = await newPersonContext(browser)
   const other = await otherContext.newPage()
   await signUpThroughUI(other, newAccount('Other Person'))
   await visit(other, '/uploads')

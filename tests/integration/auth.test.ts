@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, baseURL, signUp, sql } from '../support/api'
+import { api, baseURL, randomClientIp, signUp, sql } from '../support/api'
 
 describe('session guard', () => {
   it('answers 401 JSON on a protected route without a session', async () => {
@@ -57,6 +57,7 @@ describe('user.image is not writable through Better Auth', () => {
     const response = await api('/api/auth/sign-up/email', {
       method: 'POST',
       json: { name: 'Mallory', email, password: 'correct-horse-battery', image: 'someone-elses-key' },
+      headers: { 'cf-connecting-ip': randomClientIp() },
     })
     expect(response.status).toBe(400)
     expect(await sql('select id from "user" where email = $1', [email])).toHaveLength(0)
@@ -69,7 +70,7 @@ describe('origins', () => {
     const port = new URL(baseURL).port
     const response = await fetch(new URL('/api/auth/sign-in/email', `${host}:${port}`), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'origin': `${host}:${port}` },
+      headers: { 'content-type': 'application/json', 'origin': `${host}:${port}`, 'cf-connecting-ip': randomClientIp() },
       body: JSON.stringify({ email: user.email, password: 'correct-horse-battery' }),
     })
     expect(response.status).toBe(200)
@@ -111,5 +112,21 @@ describe('database connections', () => {
       open = await openConnections()
     }
     expect(open).toBe(0)
+  })
+})
+
+describe('Better Auth rate limit (per cf-connecting-ip)', () => {
+  it('refuses the 4th sign-in attempt within 10 s from one client, not from another', async () => {
+    const user = await signUp()
+    const attempt = (ip: string) => api('/api/auth/sign-in/email', {
+      method: 'POST', json: { email: user.email, password: 'wrong-password' }, headers: { 'cf-connecting-ip': ip },
+    })
+    const attacker = randomClientIp()
+    const statuses = [await attempt(attacker), await attempt(attacker), await attempt(attacker)].map(response => response.status)
+    expect(statuses).toEqual([401, 401, 401])
+    const blocked = await attempt(attacker)
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('x-retry-after') ?? blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await attempt(randomClientIp())).status).toBe(401)
   })
 })

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
 
@@ -20,9 +20,20 @@ export function api(path: string, init: RequestInit & { cookie?: string, json?: 
 
 export interface TestUser { id: string, email: string, name: string, cookie: string }
 
+/**
+ * A client address of its own for each simulated person: Better Auth limits sign-up/sign-in per cf-connecting-ip
+ * (3 per 10 s), and locally wrangler passes the header through (Cloudflare sets it in production).
+ */
+export function randomClientIp(): string {
+  const bytes = randomBytes(3)
+  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`
+}
+
 export async function signUp(name = 'Test User'): Promise<TestUser> {
   const email = `user-${randomUUID()}@example.com`
-  const response = await api('/api/auth/sign-up/email', { method: 'POST', json: { name, email, password: 'correct-horse-battery' } })
+  const response = await api('/api/auth/sign-up/email', {
+    method: 'POST', json: { name, email, password: 'correct-horse-battery' }, headers: { 'cf-connecting-ip': randomClientIp() },
+  })
   if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`)
   const { user } = await response.json() as { user: { id: string } }
   const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')

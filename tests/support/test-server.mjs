@@ -1,7 +1,7 @@
 // A throwaway Gallery for tests: a fresh Postgres database (TEST_DATABASE_URL, or a new one created on the local
 // server), migrations applied, the production bundle in workerd with a fresh --persist-to directory.
 // Used by vitest's globalSetup (imported) and by Playwright's webServer (run as a script).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -20,8 +20,8 @@ async function adminQuery(sql) {
   finally { await client.end() }
 }
 
-async function createDatabase() {
-  if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, drop: async () => {} }
+async function createDatabase({ fresh }) {
+  if (process.env.TEST_DATABASE_URL && !fresh) return { url: process.env.TEST_DATABASE_URL, drop: async () => {} }
   const name = `gallery_test_${Date.now()}_${randomBytes(3).toString('hex')}`
   await adminQuery(`create database ${name}`)
   const url = new URL(LOCAL_POSTGRES)
@@ -29,17 +29,26 @@ async function createDatabase() {
   return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
 }
 
-export async function startTestServer({ port, stdio = 'inherit' }) {
-  const database = await createDatabase()
+/**
+ * `workerDatabaseUrl` lets a test put something between the worker and Postgres (the fault suite's TCP proxy);
+ * `logFile` receives everything the worker prints (the secrets suite scans it).
+ */
+export async function startTestServer({ port, stdio = 'inherit', workerDatabaseUrl = url => url, fresh = false, logFile, secret }) {
+  const database = await createDatabase({ fresh })
   await migrateDatabase(database.url)
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-r2-'))
   const worker = startWorker({
     port,
-    databaseUrl: database.url,
+    databaseUrl: workerDatabaseUrl(database.url),
     persistTo,
-    stdio,
-    vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex') },
+    stdio: logFile ? ['ignore', 'pipe', 'pipe'] : stdio,
+    vars: { BETTER_AUTH_SECRET: secret ?? randomBytes(32).toString('hex') },
   })
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: 'a' })
+    worker.stdout.pipe(log)
+    worker.stderr.pipe(log)
+  }
   const baseURL = `http://localhost:${port}`
   const stop = async () => {
     stopProcessGroup(worker)
@@ -58,8 +67,8 @@ export async function startTestServer({ port, stdio = 'inherit' }) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8791' } } })
-  const server = await startTestServer({ port: Number(values.port) })
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8791' }, log: { type: 'string' } } })
+  const server = await startTestServer({ port: Number(values.port), logFile: values.log, secret: process.env.GALLERY_TEST_AUTH_SECRET })
   console.log(`Test server ready on ${server.baseURL}`)
   const shutdown = () => server.stop().finally(() => process.exit(0))
   process.on('SIGTERM', shutdown)

@@ -9,6 +9,7 @@ const bodySchema = z.object({
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  await enforceRateLimit(event, 'uploadUrls', user.id)
   const { filename: rawFilename, contentType, fileSize } = await readValidBody(event, bodySchema)
 
   const id = crypto.randomUUID()

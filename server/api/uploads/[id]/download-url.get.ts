@@ -1,5 +1,6 @@
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  await enforceRateLimit(event, 'downloadUrls', user.id)
   const upload = await findOwnUpload(useDB(event), getRouterParam(event, 'id'), user.id)
   if (upload.status !== 'committed') throw createError({ statusCode: 404, message: 'Upload not found' })
 
@@ -7,5 +8,6 @@ export default defineEventHandler(async (event) => {
     key: upload.key,
     contentDisposition: attachmentDisposition(upload.originalFilename),
   })
+  recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, contentType: upload.contentType, size: upload.declaredSize })
   return { downloadUrl, filename: upload.originalFilename, expiresIn: storageConfig.downloadUrlTtlSeconds }
 })

@@ -9,6 +9,7 @@ const bodySchema = z.object({
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  await enforceRateLimit(event, 'uploadUrls', user.id)
   const { contentType, fileSize, originalFilename } = await readValidBody(event, bodySchema)
 
   const key = user.image ?? await assignProfileImageKey(useDB(event), user.id)

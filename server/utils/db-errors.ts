@@ -1,0 +1,14 @@
+/**
+ * True when an error means "the database cannot be reached" rather than "this query is wrong": errors without a
+ * SQLSTATE come from the driver or the socket (refused, reset, timed out); 08xxx are connection exceptions,
+ * 57P0x shutdowns, 53300 too many connections.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || code.startsWith('57P') || code === '53300'
+  return error instanceof Error
+}
+
+export function databaseUnavailableError(cause: unknown) {
+  return createError({ statusCode: 503, message: 'The database is unavailable right now. Please try again shortly.', cause })
+}
