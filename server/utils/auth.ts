@@ -70,7 +70,10 @@ export async function requireUser(event: H3Event) {
   const cookies = parseCookies(event)
   // No cookie, no session: answer without opening a database connection.
   if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
-  const session = await useAuth(event).api.getSession({ headers: event.headers })
+  const session = await useAuth(event).api.getSession({ headers: event.headers }).catch((error: unknown) => {
+    // Better Auth wraps adapter failures; keep "database unavailable" a 503 rather than a generic 500.
+    throw causedByUnavailableDatabase(error) ? databaseUnavailableError(error) : error
+  })
   if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
   return session.user
 }

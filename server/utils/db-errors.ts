@@ -9,6 +9,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return error instanceof Error
 }
 
+/** Whether the error, or anything in its `cause` chain, is our 503 for an unreachable database. */
+export function causedByUnavailableDatabase(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 10; current = (current as { cause?: unknown }).cause, depth++) {
+    if ((current as { statusCode?: unknown }).statusCode === 503) return true
+  }
+  return false
+}
+
 export function databaseUnavailableError(cause: unknown) {
   return createError({ statusCode: 503, message: 'The database is unavailable right now. Please try again shortly.', cause })
 }

@@ -10,20 +10,18 @@ const CONNECT_TIMEOUT_MS = 5000
 
 /**
  * A single pg client: Workers cannot share sockets across requests, so a module-scope pool breaks.
- * Queries issued before the connection is up are queued by pg; a failed connect rejects them.
+ * It connects on creation; every query waits for that connection (pg would leave queries queued behind a failed
+ * connect hanging forever), and connection failures surface as 503 everywhere (routes, Better Auth).
  */
 export function openDB(connectionString: string): { db: Database, close: () => Promise<void> } {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
-  client.connect().catch(() => {}) // the same error reaches whoever awaits the first query
+  const connected = client.connect()
+  connected.catch(() => {}) // the same error reaches whoever awaits the first query
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
-  // Connection failures surface as 503 everywhere (routes, Better Auth), never as a 500 or a hang.
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown
-  client.query = ((...args: unknown[]) => {
-    const result = query(...args)
-    return result instanceof Promise
-      ? result.catch((error: unknown) => { throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error })
-      : result
-  }) as typeof client.query
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
+  client.query = ((...args: unknown[]) => connected.then(() => query(...args)).catch((error: unknown) => {
+    throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error
+  })) as typeof client.query
   return { db: drizzle(client, { schema }), close: () => client.end().catch(() => {}) }
 }
 

@@ -7,7 +7,8 @@ export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/
 /** Reads a JSON body and validates it; any problem is a 400 `{ statusCode, message }` naming the field. */
 export async function readValidBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
   // Only JSON: a cross-site <form enctype="text/plain"> can send cookies but never this content type.
-  if (!getRequestHeader(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
+  const mediaType = getRequestHeader(event, 'content-type')?.split(';')[0]!.trim().toLowerCase()
+  if (mediaType !== 'application/json') {
     throw createError({ statusCode: 415, message: 'Send the request body as application/json' })
   }
   let body: unknown
