@@ -24,6 +24,7 @@ export function useProfileImage() {
   const uploading = ref(false)
   const progress = ref(0)
   let inFlight: DirectUpload | null = null
+  let cancelRequested = false
 
   function show(next: Omit<ProfileImageState, 'status'> & { status: 'none' | 'ready' }) {
     if (state.value.displayUrl && state.value.displayUrl !== next.displayUrl) URL.revokeObjectURL(state.value.displayUrl)
@@ -66,11 +67,14 @@ export function useProfileImage() {
     if (problem) throw new Error(problem)
     uploading.value = true
     progress.value = 0
+    cancelRequested = false
     try {
       const signed = await $fetch<SignedUpload>('/api/user/profile/image', {
         method: 'POST',
         body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
       })
+      // Cancel pressed while the URL was being signed: stop before any byte is sent.
+      if (cancelRequested) throw new UploadAbortedError()
       inFlight = directUpload(signed, file, (fraction) => { progress.value = fraction })
       await inFlight.done
       await load({ force: true })
@@ -82,6 +86,7 @@ export function useProfileImage() {
   }
 
   function cancel() {
+    cancelRequested = true
     inFlight?.abort()
   }
 

@@ -27,6 +27,7 @@ export function useUploads() {
   const listError = ref<string | null>(null)
   const queue = ref<QueuedUpload[]>([])
   const inFlight = new Map<number, DirectUpload>()
+  const cancelRequested = new Set<number>()
   let localIds = 0
 
   async function refresh() {
@@ -67,11 +68,13 @@ export function useUploads() {
     const problem = problemWith(item.file)
     if (problem) return Object.assign(item, { status: 'failed', error: problem })
     Object.assign(item, { status: 'signing', progress: 0, error: null })
+    cancelRequested.delete(item.localId)
     try {
       const signed = await $fetch<SignedUpload & { uploadId: string }>('/api/uploads/pre-signed-url', {
         method: 'POST',
         body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
       })
+      if (cancelRequested.has(item.localId)) throw new UploadAbortedError()
       item.status = 'uploading'
       const upload = directUpload(signed, item.file, (fraction) => { item.progress = fraction })
       inFlight.set(item.localId, upload)
@@ -116,6 +119,7 @@ export function useUploads() {
   function cancel(localId: number) {
     const entry = queue.value.find(candidate => candidate.localId === localId)
     if (entry?.status === 'waiting') entry.status = 'cancelled'
+    cancelRequested.add(localId)
     inFlight.get(localId)?.abort()
   }
 

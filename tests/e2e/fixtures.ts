@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { test as base, expect, type Browser, type Page } from '@playwright/test'
+import { findSecrets, recordScan, watchedSecrets } from './secrets'
 
 export interface Account { name: string, email: string, password: string }
 
@@ -40,7 +41,26 @@ export function newPersonContext(browser: Browser) {
   return browser.newContext({ extraHTTPHeaders: { 'cf-connecting-ip': randomClientIp() } })
 }
 
-export const test = base.extend<{ account: Account, signedInPage: Page }>({
+export const test = base.extend<{ account: Account, signedInPage: Page, secretsGuard: void }>({
+  // Every response any page of the test receives is scanned for the worker's secrets.
+  secretsGuard: [async ({ context }, use) => {
+    const secrets = watchedSecrets()
+    const scans: Promise<void>[] = []
+    const leaks: string[] = []
+    let bodies = 0
+    context.on('response', (response) => {
+      scans.push((async () => {
+        const text = await response.text().catch(() => null)
+        if (text === null) return
+        bodies++
+        for (const name of findSecrets(text, secrets)) leaks.push(`${name} in ${response.url()}`)
+      })())
+    })
+    await use()
+    await Promise.all(scans)
+    recordScan(process.env.GALLERY_RESPONSE_SCAN!, bodies)
+    expect(leaks).toEqual([])
+  }, { auto: true }],
   // Each test is a different client to Better Auth's per-IP limiter (wrangler passes cf-connecting-ip through).
   extraHTTPHeaders: async ({}, use) => use({ 'cf-connecting-ip': randomClientIp() }),
   account: async ({}, use) => use(newAccount()),

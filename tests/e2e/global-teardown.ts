@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs'
+import { findSecrets, scannedBodies } from './secrets'
+
+// The secrets suite's second half: everything the worker printed during the whole E2E run.
+export default function checkWorkerLogForSecrets() {
+  const log = readFileSync(process.env.GALLERY_WORKER_LOG!, 'utf8')
+  const lines = log.split('\n')
+  const leaks = lines.flatMap((line, index) => findSecrets(line).map(name => `${name} on log line ${index + 1}`))
+  const bodies = scannedBodies(process.env.GALLERY_RESPONSE_SCAN!)
+  console.log(`secrets: ${lines.length} worker log lines and ${bodies} response bodies scanned, ${leaks.length} secrets found`)
+  if (lines.length < 10) throw new Error('The worker log is nearly empty: the secrets scan would prove nothing')
+  if (bodies < 50) throw new Error('Too few response bodies were scanned for secrets')
+  if (leaks.length) throw new Error(`Secrets leaked: ${leaks.join(', ')}`)
+}
