@@ -11,6 +11,8 @@ export interface UploadView {
 export interface QueuedUpload {
   localId: number
   file: File
+  /** Set once the bytes are in storage: a retry then only repeats the verification. */
+  uploadedId: string | null
   status: 'waiting' | 'signing' | 'uploading' | 'verifying' | 'done' | 'failed' | 'cancelled'
   progress: number
   error: string | null
@@ -47,10 +49,16 @@ export function useUploads() {
   }
 
   async function loadMore() {
-    if (nextOffset.value === null) return
-    const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads', { query: { offset: nextOffset.value } })
-    items.value.push(...page.items.filter(item => !items.value.some(known => known.id === item.id)))
-    nextOffset.value = page.nextOffset
+    if (nextOffset.value === null || listLoading.value) return
+    listLoading.value = true
+    try {
+      const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads', { query: { offset: nextOffset.value } })
+      items.value.push(...page.items.filter(item => !items.value.some(known => known.id === item.id)))
+      nextOffset.value = page.nextOffset
+    }
+    finally {
+      listLoading.value = false
+    }
   }
 
   function problemWith(file: File): string | null {
@@ -67,23 +75,17 @@ export function useUploads() {
   async function run(item: QueuedUpload) {
     const problem = problemWith(item.file)
     if (problem) return Object.assign(item, { status: 'failed', error: problem })
-    Object.assign(item, { status: 'signing', progress: 0, error: null })
     cancelRequested.delete(item.localId)
+    item.error = null
     try {
-      const signed = await $fetch<SignedUpload & { uploadId: string }>('/api/uploads/pre-signed-url', {
-        method: 'POST',
-        body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
-      })
-      if (cancelRequested.has(item.localId)) throw new UploadAbortedError()
-      item.status = 'uploading'
-      const upload = directUpload(signed, item.file, (fraction) => { item.progress = fraction })
-      inFlight.set(item.localId, upload)
-      await upload.done
-      inFlight.delete(item.localId)
+      if (!item.uploadedId) await send(item)
       item.status = 'verifying'
-      const committed = await $fetch<UploadView>(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST' })
+      const committed = await $fetch<UploadView>(`/api/uploads/${item.uploadedId}/complete`, { method: 'POST' })
       item.status = 'done'
-      items.value = [committed, ...items.value.filter(known => known.id !== committed.id)]
+      if (!items.value.some(known => known.id === committed.id)) {
+        items.value = [committed, ...items.value]
+        if (nextOffset.value !== null) nextOffset.value++
+      }
     }
     catch (error) {
       inFlight.delete(item.localId)
@@ -92,20 +94,37 @@ export function useUploads() {
     }
   }
 
-  /** Runs the waiting entries, a few at a time. */
-  async function drain() {
-    const workers = Array.from({ length: MAX_PARALLEL_UPLOADS }, async () => {
+  /** Signs and PUTs the bytes straight to storage. */
+  async function send(item: QueuedUpload) {
+    Object.assign(item, { status: 'signing', progress: 0 })
+    const signed = await $fetch<SignedUpload & { uploadId: string }>('/api/uploads/pre-signed-url', {
+      method: 'POST',
+      body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
+    })
+    if (cancelRequested.has(item.localId)) throw new UploadAbortedError()
+    item.status = 'uploading'
+    const upload = directUpload(signed, item.file, (fraction) => { item.progress = fraction })
+    inFlight.set(item.localId, upload)
+    await upload.done
+    inFlight.delete(item.localId)
+    item.uploadedId = signed.uploadId
+  }
+
+  /** Runs the waiting entries, at most a few at a time, however often files are added. */
+  let draining: Promise<void> | null = null
+  function drain(): Promise<void> {
+    draining ??= Promise.all(Array.from({ length: MAX_PARALLEL_UPLOADS }, async () => {
       let next: QueuedUpload | undefined
       while ((next = queue.value.find(entry => entry.status === 'waiting'))) {
         next.status = 'signing'
         await run(next)
       }
-    })
-    await Promise.all(workers)
+    })).then(() => { draining = null })
+    return draining
   }
 
   function add(files: Iterable<File>) {
-    for (const file of files) queue.value.push({ localId: ++localIds, file, status: 'waiting', progress: 0, error: null })
+    for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, status: 'waiting', progress: 0, error: null })
     return drain()
   }
 
@@ -138,8 +157,13 @@ export function useUploads() {
   }
 
   async function remove(id: string) {
-    await $fetch(`/api/uploads/${id}`, { method: 'DELETE' })
+    // A 404 means it is already gone (a second click, another tab): the outcome the person wanted.
+    await $fetch(`/api/uploads/${id}`, { method: 'DELETE' }).catch((error: { statusCode?: number }) => {
+      if (error?.statusCode !== 404) throw error
+    })
+    if (!items.value.some(item => item.id === id)) return
     items.value = items.value.filter(item => item.id !== id)
+    if (nextOffset.value !== null) nextOffset.value--
   }
 
   return { items, nextOffset, listLoading, listError, queue, limits, refresh, loadMore, add, retry, cancel, dismiss, download, remove }

@@ -51,6 +51,7 @@ export const verification = pgTable('verification', {
 
 // Generic uploads: one row per pre-signed PUT. `pending` until /complete has seen the object in storage;
 // pending rows past their URL's expiry (plus a margin) are orphans and are cleaned up with their objects.
+// `deleted` is a tombstone kept while the URL could still write the key, so cleanup deletes it again afterwards.
 export const upload = pgTable('upload', {
   id: text('id').primaryKey(),
   ownerId: text('owner_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
@@ -58,14 +59,15 @@ export const upload = pgTable('upload', {
   originalFilename: text('original_filename').notNull(),
   contentType: text('content_type').notNull(),
   declaredSize: bigint('declared_size', { mode: 'number' }).notNull(),
-  status: text('status', { enum: ['pending', 'committed'] }).notNull().default('pending'),
+  status: text('status', { enum: ['pending', 'committed', 'deleted'] }).notNull().default('pending'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   committedAt: timestamp('committed_at', { withTimezone: true }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 }, table => [
   index('upload_owner_listing_idx').on(table.ownerId, table.status, table.createdAt.desc()),
   index('upload_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'pending'`),
-  check('upload_status_check', sql`${table.status} in ('pending', 'committed')`),
+  index('upload_deleted_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'deleted'`),
+  check('upload_status_check', sql`${table.status} in ('pending', 'committed', 'deleted')`),
 ])
 
 // Audit log: one row per URL issued or object deleted. Never the URL, its signature or any secret.

@@ -7,6 +7,9 @@ export const tables = schema
 export type Database = NodePgDatabase<typeof schema>
 
 const CONNECT_TIMEOUT_MS = 5000
+/** A stalled (not reset) connection must not hang a request until the runtime kills it. */
+const QUERY_TIMEOUT_MS = 10_000
+const CLOSE_TIMEOUT_MS = 2000
 
 /**
  * A single pg client: Workers cannot share sockets across requests, so a module-scope pool breaks.
@@ -14,7 +17,7 @@ const CONNECT_TIMEOUT_MS = 5000
  * connect hanging forever), and connection failures surface as 503 everywhere (routes, Better Auth).
  */
 export function openDB(connectionString: string): { db: Database, close: () => Promise<void> } {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'gallery-worker' })
   const connected = client.connect()
   connected.catch(() => {}) // the same error reaches whoever awaits the first query
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
@@ -22,7 +25,11 @@ export function openDB(connectionString: string): { db: Database, close: () => P
   client.query = ((...args: unknown[]) => connected.then(() => query(...args)).catch((error: unknown) => {
     throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error
   })) as typeof client.query
-  return { db: drizzle(client, { schema }), close: () => client.end().catch(() => {}) }
+  const close = () => Promise.race([
+    client.end().catch(() => {}),
+    new Promise<void>(resolve => setTimeout(resolve, CLOSE_TIMEOUT_MS)),
+  ])
+  return { db: drizzle(client, { schema }), close }
 }
 
 /** The request's database, opened on first use and closed after the response (server/plugins/db.ts). */

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, ne } from 'drizzle-orm'
 import { uploadsConfig } from './config'
 import { normaliseFilename } from './metadata'
 
@@ -41,10 +41,10 @@ export function toUploadView(row: UploadRow) {
   }
 }
 
-/** The caller's own upload, or 404: another user's id and a malformed id look the same as a missing one. */
+/** The caller's own live upload, or 404: another user's id, a deleted one and a malformed id all look missing. */
 export async function findOwnUpload(db: Database, id: string | undefined, ownerId: string): Promise<UploadRow> {
   const row = id && UUID.test(id)
-    ? (await db.select().from(tables.upload).where(and(eq(tables.upload.id, id), eq(tables.upload.ownerId, ownerId))))[0]
+    ? (await db.select().from(tables.upload).where(and(eq(tables.upload.id, id), eq(tables.upload.ownerId, ownerId), ne(tables.upload.status, 'deleted'))))[0]
     : undefined
   if (!row) throw createError({ statusCode: 404, message: 'Upload not found' })
   return row

@@ -38,7 +38,23 @@ beforeAll(async () => {
   pendingId = (await (await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: owner.cookie, json: { filename: 'q.txt', contentType: 'text/plain', fileSize: 1 } })).json()).uploadId
 
   await sql(`update session set expires_at = now() - interval '1 minute' where user_id = $1`, [expired.id])
+  // Audit rows land after the responses: wait for them, so the snapshots compare settled states.
+  for (let tries = 0; (await sql('select id from presign_event where user_id = $1', [owner.id])).length < 3; tries++) {
+    if (tries > 50) throw new Error('audit rows for the setup never arrived')
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
 })
+
+/** A snapshot taken once nothing has changed for half a second (late audit writes would show up here). */
+async function settledSnapshot() {
+  let previous = await snapshot()
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const current = await snapshot()
+    if (JSON.stringify(current) === JSON.stringify(previous)) return current
+    previous = current
+  }
+}
 
 const ownerScoped = () => [
   { method: 'POST', path: `/api/uploads/${committedId}/complete` },
@@ -73,7 +89,7 @@ describe('authorization matrix', () => {
         denials++
       }
     }
-    expect(await snapshot()).toEqual(before)
+    expect(await settledSnapshot()).toEqual(before)
     console.log(`authorization: ${denials} anonymous/expired/forged requests denied`)
   })
 
@@ -86,7 +102,7 @@ describe('authorization matrix', () => {
       expect(await response.json()).toMatchObject({ statusCode: 404, message: 'Upload not found' })
       denials++
     }
-    expect(await snapshot()).toEqual(before)
+    expect(await settledSnapshot()).toEqual(before)
     const [strangerEvents] = await sql<{ count: string }>('select count(*) from presign_event where user_id = $1', [stranger.id])
     expect(strangerEvents!.count).toBe('0')
     console.log(`authorization: ${denials} cross-user requests denied`)
@@ -124,6 +140,6 @@ describe('authorization matrix', () => {
     const [row] = await sql<{ image: string | null }>('select image from "user" where id = $1', [stranger.id])
     expect(row!.image).not.toBe(ownerImageKey)
     expect(await sql('select id from "user" where image = $1', [ownerImageKey])).toEqual([{ id: owner.id }])
-    expect(await snapshot()).toEqual(before)
+    expect(await settledSnapshot()).toEqual(before)
   })
 })

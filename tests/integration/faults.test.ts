@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
+import pg from 'pg'
 import { randomClientIp } from '../support/api'
+
+async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: server.databaseUrl })
+  await client.connect()
+  try { return (await client.query<T>(text)).rows }
+  finally { await client.end() }
+}
 
 // A worker of its own whose Postgres sits behind a TCP hop the test can cut: "Postgres stopped" without stopping
 // the shared server the other suites use.
@@ -47,6 +55,24 @@ const signingRequests = () => [
   }),
   fetch(`${origin}/api/uploads`, { headers: { cookie } }),
 ]
+
+describe('database connections', () => {
+  it('leaves none open once responses are out, errors included', async () => {
+    const responses = await Promise.all([
+      ...Array.from({ length: 5 }, () => fetch(`${origin}/api/user/profile`, { headers: { cookie } })),
+      fetch(`${origin}/api/uploads/${crypto.randomUUID()}/complete`, { method: 'POST', headers: { cookie, origin } }), // 404
+      fetch(`${origin}/api/user/profile`, { method: 'PATCH', headers: { cookie, origin, 'content-type': 'application/json' }, body: '{"name":""}' }), // 400
+      fetch(`${origin}/api/user/profile`, { headers: { cookie: 'better-auth.session_token=forged' } }), // 401 after a lookup
+    ])
+    expect(responses.map(response => response.status)).toEqual([200, 200, 200, 200, 200, 404, 400, 401])
+    const open = async () => {
+      const [row] = await sql<{ count: string }>(
+        `select count(*) from pg_stat_activity where datname = current_database() and application_name = 'gallery-worker'`)
+      return Number(row!.count)
+    }
+    await expect.poll(open, { timeout: 5000 }).toBe(0)
+  })
+})
 
 describe('Postgres goes away and comes back', () => {
   it('answers 503 JSON quickly while it is down, then works again', async () => {

@@ -133,6 +133,15 @@ describe('POST /api/uploads/:id/complete', () => {
     expect((await complete(user, signed.uploadId)).status).toBe(409)
   })
 
+  it('answers 410 once the upload has been abandoned past the cleanup cutoff', async () => {
+    const user = await signUp()
+    const signed = await uploadFile(user, 'late.txt', Buffer.from('late'))
+    await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(410)
+    expect(await sql('select status from upload where id = $1', [signed.uploadId])).toEqual([{ status: 'pending' }])
+  })
+
   it('answers 404 for another user\'s upload and for a malformed id', async () => {
     const owner = await signUp()
     const other = await signUp()
@@ -195,7 +204,7 @@ describe('listing, download and delete', () => {
     expect((await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).status).toBe(404)
   })
 
-  it('deletes object and row for the owner; another user gets 404 and changes nothing', async () => {
+  it('deletes the object for the owner (row kept as a tombstone while the URL lives); another user gets 404', async () => {
     const user = await signUp()
     const other = await signUp()
     const signed = await uploadFile(user, 'a.txt', Buffer.from('abc'))
@@ -206,8 +215,20 @@ describe('listing, download and delete', () => {
 
     expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
     expect(await objectExists(signed.key)).toBe(false)
-    expect(await sql('select id from upload where id = $1', [signed.uploadId])).toHaveLength(0)
+    expect(await sql('select status from upload where id = $1', [signed.uploadId])).toEqual([{ status: 'deleted' }])
+    expect((await (await api('/api/uploads', { cookie: user.cookie })).json()).items).toEqual([])
+    expect((await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).status).toBe(404)
     expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(404)
+  })
+
+  it('removes the row outright when its URL has long expired', async () => {
+    const user = await signUp()
+    const signed = await uploadFile(user, 'old.txt', Buffer.from('old'))
+    await complete(user, signed.uploadId)
+    await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])
+    expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect(await sql('select id from upload where id = $1', [signed.uploadId])).toHaveLength(0)
+    expect(await objectExists(signed.key)).toBe(false)
   })
 })
 
@@ -219,16 +240,22 @@ describe('orphan cleanup (the cron task, run through wrangler dev --test-schedul
     const fresh = await uploadFile(user, 'fresh.txt', Buffer.from('fresh'))
     const committed = await uploadFile(user, 'kept.txt', Buffer.from('kept'))
     expect((await complete(user, committed.uploadId)).status).toBe(200)
-    // Age three of them past their URL's expiry plus the margin (the committed one too: status must protect it).
+    // Deleted while its URL still lived, then written again through that URL: the tombstone must catch it.
+    const deletedThenRewritten = await uploadFile(user, 'ghost.txt', Buffer.from('ghost'))
+    expect((await api(`/api/uploads/${deletedThenRewritten.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect((await fetch(deletedThenRewritten.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(deletedThenRewritten), body: Buffer.from('ghost') })).status).toBe(200)
+    expect(await objectExists(deletedThenRewritten.key)).toBe(true)
+    // Age them past their URL's expiry plus the margin (the committed one too: status must protect it).
     await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = any($1)`,
-      [[staleWithObject.uploadId, staleWithoutObject.uploadId, committed.uploadId]])
+      [[staleWithObject.uploadId, staleWithoutObject.uploadId, committed.uploadId, deletedThenRewritten.uploadId]])
 
     const response = await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent('17 * * * *')}`)
     expect(response.status).toBe(200)
 
     await expect.poll(async () => (await sql('select id from upload where id = any($1)',
-      [[staleWithObject.uploadId, staleWithoutObject.uploadId]])).length, { timeout: 10_000 }).toBe(0)
+      [[staleWithObject.uploadId, staleWithoutObject.uploadId, deletedThenRewritten.uploadId]])).length, { timeout: 10_000 }).toBe(0)
     expect(await objectExists(staleWithObject.key)).toBe(false)
+    expect(await objectExists(deletedThenRewritten.key)).toBe(false)
     const remaining = await sql<{ id: string, status: string }>('select id, status from upload where id = any($1) order by status',
       [[fresh.uploadId, committed.uploadId]])
     expect(remaining).toEqual([{ id: committed.uploadId, status: 'committed' }, { id: fresh.uploadId, status: 'pending' }])

@@ -4,10 +4,12 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const db = useDB(event)
   const upload = await findOwnUpload(db, getRouterParam(event, 'id'), user.id)
-  // Object first: should the row delete then fail, the row is still listed and a retry finishes the job
-  // (deleting a missing object is a no-op). The other order could strand an object nothing points to.
   await useEnv(event).GALLERY.delete(upload.key)
-  await db.delete(tables.upload).where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id)))
+  // While its upload URL could still write the key, the row stays as a tombstone (never listed, 404 everywhere)
+  // so the cleanup task deletes whatever lands there later; after that, the row simply goes.
+  const where = and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id))
+  if (upload.expiresAt > orphanCutoff()) await db.update(tables.upload).set({ status: 'deleted' }).where(where)
+  else await db.delete(tables.upload).where(where)
   recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, contentType: upload.contentType, size: upload.declaredSize })
   return { id: upload.id, deleted: true }
 })

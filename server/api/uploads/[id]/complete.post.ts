@@ -1,10 +1,11 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, gt } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const db = useDB(event)
   const upload = await findOwnUpload(db, getRouterParam(event, 'id'), user.id)
   if (upload.status === 'committed') return toUploadView(upload)
+  if (upload.expiresAt < orphanCutoff()) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
 
   const object = await useEnv(event).GALLERY.head(upload.key)
   if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
@@ -17,10 +18,11 @@ export default defineEventHandler(async (event) => {
         : null
   if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
 
+  // Only a still-pending, not-yet-abandoned row is committed: cleanup may be deleting expired ones right now.
   const [committed] = await db.update(tables.upload)
     .set({ status: 'committed', committedAt: new Date() })
-    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id)))
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
     .returning()
-  if (!committed) throw createError({ statusCode: 404, message: 'Upload not found' })
+  if (!committed) throw createError({ statusCode: 409, message: 'The upload changed while completing; refresh and try again' })
   return toUploadView(committed)
 })
