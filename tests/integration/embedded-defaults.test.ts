@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForHttp } from '../../scripts/worker.mjs'
 import { makePng } from '../support/png'
+import { signedUploadHeaders } from '../support/storage'
 
 // The README's run command path (`npm start` = build + scripts/local.mjs serve) on embedded defaults:
 // PGlite over the wire protocol, local R2, no DATABASE_URL, no credentials.
@@ -48,16 +49,7 @@ describe('embedded defaults', () => {
     })
     expect(signing.status).toBe(200)
     const signed = await signing.json()
-    const put = await fetch(signed.presignedUrl, {
-      method: 'PUT',
-      headers: {
-        'Content-Type': signed.contentType,
-        'x-amz-meta-original-filename': signed.originalFilename,
-        'x-amz-meta-uploaded-by': signed.uploadedBy,
-        'x-amz-meta-uploaded-at': signed.uploadedAt,
-      },
-      body: image,
-    })
+    const put = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })
     expect(put.status).toBe(200)
     const shown = await (await fetch(`${origin}/api/user/profile/image`, { headers: { cookie } })).json()
     expect(shown.hasImage).toBe(true)
