@@ -1,7 +1,9 @@
 import type { H3Event } from 'h3'
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
-import { APIError, createAuthMiddleware } from 'better-auth/api'
+import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
+import { setCookieCache } from 'better-auth/cookies'
+import type { BetterAuthPlugin, User } from 'better-auth'
 
 // `user.image` is the profile-image storage key; only /api/user/profile/image may set it.
 const PATHS_THAT_MUST_NOT_SET_IMAGE = new Set(['/sign-up/email', '/update-user'])
@@ -18,7 +20,29 @@ function trustedOriginsFor(request: Request | undefined, configuredUrl: string |
   return origins
 }
 
-function createAuth(db: Database, env: GalleryEnv, requestOrigin: string) {
+/**
+ * Re-issues the session cookie cache with changes this request made to the user (a new profile-image key, a new
+ * name), so the next request needs no SQL to see them. Server-only: not reachable over HTTP.
+ */
+function sessionCachePlugin(event: H3Event) {
+  return {
+    id: 'gallery-session-cache',
+    endpoints: {
+      rewriteSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
+        const current = event.context.session as { session: Record<string, unknown>, user: User } | undefined
+        const changes = event.context.sessionUserChanges as Partial<User> | undefined
+        if (!current || !changes) return ctx.json({ rewritten: false })
+        const dontRememberMe = await ctx.getSignedCookie(ctx.context.authCookies.dontRememberToken.name, ctx.context.secret)
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the session as getSession returned it
+        await setCookieCache(ctx, { session: current.session as any, user: { ...current.user, ...changes } }, !!dontRememberMe)
+        return ctx.json({ rewritten: true })
+      }),
+    },
+  } satisfies BetterAuthPlugin
+}
+
+function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
+  const requestOrigin = getRequestURL(event).origin
   return betterAuth({
     secret: env.BETTER_AUTH_SECRET,
     // Production pins BETTER_AUTH_URL; a local run answers on whichever host it was reached.
@@ -29,6 +53,8 @@ function createAuth(db: Database, env: GalleryEnv, requestOrigin: string) {
       schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification, rateLimit: tables.rateLimit },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: authConfig.minPasswordLength, autoSignIn: true },
+    session: { cookieCache: { enabled: true, maxAge: authConfig.sessionCacheSeconds } },
+    plugins: [sessionCachePlugin(event)],
     advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
     // Workers never set NODE_ENV=production, so switch it on explicitly; the database store is shared by isolates.
     rateLimit: { enabled: true, storage: 'database', window: rateLimitConfig.auth.windowSeconds, max: rateLimitConfig.auth.max },
@@ -60,7 +86,7 @@ export function useAuth(event: H3Event): Auth {
   const env = useEnv(event)
   // Better Auth only insists on a secret when NODE_ENV is production, which Workers never set: insist here.
   if (!env.BETTER_AUTH_SECRET) throw createError({ statusCode: 503, message: 'Sign-in is not configured on this server' })
-  event.context.auth ??= createAuth(useDB(event), env, getRequestURL(event).origin)
+  event.context.auth ??= createAuth(useDB(event), env, event)
   return event.context.auth
 }
 
@@ -70,10 +96,25 @@ export async function requireUser(event: H3Event) {
   const cookies = parseCookies(event)
   // No cookie, no session: answer without opening a database connection.
   if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
-  const session = await useAuth(event).api.getSession({ headers: event.headers }).catch((error: unknown) => {
+  // Within the cookie cache this answers from the signed cookie alone; otherwise it reads the database and
+  // re-issues the cache cookie, which is passed on to the browser.
+  const { headers, response: session } = await useAuth(event).api.getSession({ headers: event.headers, returnHeaders: true }).catch((error: unknown) => {
     // Better Auth wraps adapter failures; keep "database unavailable" a 503 rather than a generic 500.
     throw causedByUnavailableDatabase(error) ? databaseUnavailableError(error) : error
   })
+  forwardSetCookies(event, headers)
   if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
+  event.context.session = session
   return session.user
+}
+
+/** Records what this request changed on the signed-in user in the session cookie cache (no SQL). */
+export async function updateSessionCache(event: H3Event, changes: Partial<User>): Promise<void> {
+  event.context.sessionUserChanges = { ...event.context.sessionUserChanges, ...changes }
+  const { headers } = await useAuth(event).api.rewriteSessionCache({ headers: event.headers, returnHeaders: true })
+  forwardSetCookies(event, headers)
+}
+
+function forwardSetCookies(event: H3Event, headers: Headers) {
+  for (const cookie of headers.getSetCookie()) appendResponseHeader(event, 'set-cookie', cookie)
 }

@@ -1,3 +1,4 @@
+import type { H3Event } from 'h3'
 import { eq, sql } from 'drizzle-orm'
 
 /**
@@ -11,4 +12,15 @@ export async function assignProfileImageKey(db: Database, userId: string): Promi
     .returning({ image: tables.user.image })
   if (!row?.image) throw createError({ statusCode: 404, message: 'This account no longer exists' })
   return row.image
+}
+
+/**
+ * The user's key from the session cookie cache, or from the database when the cache predates the key (a key, once
+ * set, never changes, so only "none yet" can be stale). A key found that way is written back into the cache.
+ */
+export async function currentProfileImageKey(event: H3Event, user: { id: string, image?: string | null }): Promise<string | null> {
+  if (user.image) return user.image
+  const [row] = await useDB(event).select({ image: tables.user.image }).from(tables.user).where(eq(tables.user.id, user.id))
+  if (row?.image) await updateSessionCache(event, { image: row.image })
+  return row?.image ?? null
 }

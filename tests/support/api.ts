@@ -40,6 +40,24 @@ export async function signUp(name = 'Test User'): Promise<TestUser> {
   return { id: user.id, email, name, cookie }
 }
 
+/**
+ * The cookie header without Better Auth's session cookie cache (`session_data`): what a browser sends once the cache
+ * has lapsed, so the session is checked against the database again.
+ */
+export function withoutSessionCache(cookie: string): string {
+  return cookie.split('; ').filter(pair => !pair.includes('session_data')).join('; ')
+}
+
+/** Replaces cookies in a cookie header with those a response set, as a browser would. */
+export function updatedCookie(cookie: string, response: Response): string {
+  const jar = new Map(cookie.split('; ').filter(Boolean).map(pair => [pair.slice(0, pair.indexOf('=')), pair]))
+  for (const line of response.headers.getSetCookie()) {
+    const pair = line.split(';')[0]!
+    jar.set(pair.slice(0, pair.indexOf('=')), pair)
+  }
+  return [...jar.values()].join('; ')
+}
+
 /** Direct access to the test database, for checking what the API must (not) have written. */
 export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: inject('databaseUrl') })

@@ -12,7 +12,12 @@ export default defineEventHandler(async (event) => {
   await enforceRateLimit(event, 'uploadUrls', user.id)
   const { contentType, fileSize, originalFilename } = await readValidBody(event, bodySchema)
 
-  const key = user.image ?? await assignProfileImageKey(useDB(event), user.id)
+  // The key is stable, so once the session cache carries it this request needs no SQL at all.
+  let key = user.image
+  if (!key) {
+    key = await assignProfileImageKey(useDB(event), user.id)
+    await updateSessionCache(event, { image: key })
+  }
   const filename = normaliseFilename(originalFilename, profileImageConfig.defaultFilename)
   return signUpload(event, { key, contentType, fileSize, filename, userId: user.id })
 })
