@@ -16,7 +16,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     userAgent: getRequestHeader(event, 'user-agent')?.slice(0, auditConfig.maxUserAgentLength) ?? null,
   }
   console.log(JSON.stringify({ event: 'presign', action: entry.action, userId: entry.userId, key: entry.key, contentType: entry.contentType ?? null, size: entry.size ?? null }))
-  afterResponse(event, useDB(event).insert(tables.presignEvent).values(row).catch((error: unknown) => {
+  afterResponse(event, () => useDB(event).insert(tables.presignEvent).values(row).catch((error: unknown) => {
     console.error(JSON.stringify({ event: 'presign.audit_failed', action: entry.action, key: entry.key, error: error instanceof Error ? error.name : 'Error' }))
   }))
 }

@@ -1,15 +1,21 @@
 import type { H3Event } from 'h3'
 
+type Work = () => Promise<unknown>
+
 /**
- * Work that must finish but must not delay the response (audit writes). The request's database connection is
- * only closed once all of it has settled (server/plugins/db.ts).
+ * Work that must finish but must not delay the response (audit writes): it starts once the response is out
+ * (server/plugins/db.ts), so its SQL is never on the request's critical path, and the request's database
+ * connection is closed after it.
  */
-export function afterResponse(event: H3Event, work: Promise<unknown>): void {
-  const pending: Promise<unknown>[] = (event.context.backgroundWork ??= [])
-  pending.push(work)
-  event.waitUntil(work)
+export function afterResponse(event: H3Event, work: Work): void {
+  const deferred: Work[] = (event.context.deferredWork ??= [])
+  deferred.push(work)
 }
 
-export function backgroundWorkOf(event: H3Event): Promise<unknown> {
-  return Promise.allSettled(event.context.backgroundWork ?? [])
+/** Starts the deferred work (once) and settles when all of it has. */
+export function runDeferredWork(event: H3Event): Promise<unknown> | undefined {
+  const deferred: Work[] | undefined = event.context.deferredWork
+  if (!deferred?.length) return
+  event.context.deferredWork = []
+  return Promise.allSettled(deferred.map(work => work()))
 }

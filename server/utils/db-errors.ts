@@ -20,3 +20,16 @@ export function causedByUnavailableDatabase(error: unknown): boolean {
 export function databaseUnavailableError(cause: unknown) {
   return createError({ statusCode: 503, message: 'The database is unavailable right now. Please try again shortly.', cause })
 }
+
+/**
+ * Drizzle wraps driver errors in its own, so a route's query against an unreachable database would answer a bare
+ * 500. Turns such an error (already an H3Error on its way to the error handler) into the 503 it means.
+ */
+export function markDatabaseUnavailable(error: { statusCode?: number, statusMessage?: string, message: string, unhandled?: boolean, cause?: unknown }): void {
+  if (error.statusCode !== 500 || !causedByUnavailableDatabase(error.cause)) return
+  const unavailable = databaseUnavailableError(error.cause)
+  error.statusCode = unavailable.statusCode
+  error.statusMessage = unavailable.statusMessage
+  error.message = unavailable.message
+  error.unhandled = false
+}
