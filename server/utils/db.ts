@@ -13,39 +13,50 @@ const CLOSE_TIMEOUT_MS = 2000
 
 /**
  * A single pg client: Workers cannot share sockets across requests, so a module-scope pool breaks.
- * It connects on creation; every query waits for that connection (pg would leave queries queued behind a failed
- * connect hanging forever), and connection failures surface as 503 everywhere (routes, Better Auth).
+ * It connects on the first query (a request answered from the session cookie cache opens no connection); every query
+ * waits for that connection (pg would leave queries queued behind a failed connect hanging forever), and connection
+ * failures surface as 503 everywhere (routes, Better Auth).
  */
-export function openDB(connectionString: string): { db: Database, close: () => Promise<void> } {
+export function openDB(connectionString: string, onStatement?: () => void): { db: Database, close: () => Promise<void> } {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'gallery-worker' })
-  const connected = client.connect()
-  connected.catch(() => {}) // the same error reaches whoever awaits the first query
+  let connected: Promise<unknown> | undefined
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
-  client.query = ((...args: unknown[]) => connected.then(() => query(...args)).catch((error: unknown) => {
-    throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error
-  })) as typeof client.query
-  const close = () => Promise.race([
-    client.end().catch(() => {}),
-    new Promise<void>(resolve => setTimeout(resolve, CLOSE_TIMEOUT_MS)),
-  ])
+  client.query = ((...args: unknown[]) => {
+    onStatement?.()
+    connected ??= client.connect()
+    return connected.then(() => query(...args)).catch((error: unknown) => {
+      throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error
+    })
+  }) as typeof client.query
+  const close = async () => {
+    if (!connected) return
+    await Promise.race([
+      client.end().catch(() => {}),
+      new Promise<void>(resolve => setTimeout(resolve, CLOSE_TIMEOUT_MS)),
+    ])
+  }
   return { db: drizzle(client, { schema }), close }
 }
 
-/** The request's database, opened on first use and closed after the response (server/plugins/db.ts). */
+/** The request's database, created on first use (it connects on its first query), closed after the response (server/plugins/db.ts). */
 export function useDB(event: H3Event): Database {
   if (!event.context.db) {
-    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString)
+    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, () => countStatement(event))
     event.context.db = db
     event.context.closeDB = close
   }
   return event.context.db
 }
 
-/** Closes the request's connection once its background work (audit writes) has settled. */
+/** Runs the request's deferred work (audit writes), then closes its connection, if it opened one. */
 export function releaseDB(event: H3Event): Promise<void> | undefined {
-  const close = event.context.closeDB as (() => Promise<void>) | undefined
-  if (!close) return
-  event.context.closeDB = undefined
-  return backgroundWorkOf(event).then(close)
+  const deferred = runDeferredWork(event)
+  if (!deferred && !event.context.closeDB) return
+  return (async () => {
+    await deferred
+    const close = event.context.closeDB as (() => Promise<void>) | undefined
+    event.context.closeDB = undefined
+    await close?.()
+  })()
 }

@@ -1,0 +1,4 @@
+export default defineEventHandler((event) => {
+  requireBench(event)
+  return benchTotals()
+})

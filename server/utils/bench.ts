@@ -1,0 +1,36 @@
+import type { H3Event } from 'h3'
+
+// Instrumentation for `npm run bench` (bench/), on only when the worker runs with GALLERY_BENCH=1, which nothing
+// but the benchmark sets. Counters live in the isolate: `wrangler dev` runs one, so they cover every request.
+
+const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0 }
+
+export function benchEnabled(event: H3Event): boolean {
+  return event.context.cloudflare?.env?.GALLERY_BENCH === '1'
+}
+
+/** Bench routes do not exist outside a benchmark run. */
+export function requireBench(event: H3Event): void {
+  if (!benchEnabled(event)) throw createError({ statusCode: 404, message: 'Not found' })
+}
+
+/** Called by the database driver wrapper for every statement a request sends. */
+export function countStatement(event: H3Event): void {
+  event.context.sqlStatements = (event.context.sqlStatements ?? 0) + 1
+  totals.sqlStatements++
+}
+
+/** Request body bytes as the Worker receives them (declared length; a body without one is counted apart). */
+export function countRequest(event: H3Event): void {
+  totals.requests++
+  const length = getRequestHeader(event, 'content-length')
+  const chunked = getRequestHeader(event, 'transfer-encoding')?.includes('chunked')
+  if (chunked || (length === undefined && !['GET', 'HEAD'].includes(event.method))) totals.bodiesWithoutLength++
+  const bytes = Number(length ?? 0)
+  if (getRequestHeader(event, 'content-type')?.startsWith('application/json')) totals.jsonBodyBytes += bytes
+  else totals.otherBodyBytes += bytes
+}
+
+export function benchTotals() {
+  return { ...totals }
+}
