@@ -14,8 +14,8 @@ export function offlineEnv(extra = {}) {
  * Signing settings for the local bucket: the throwaway keys declared in wrangler.jsonc, and the S3 endpoint that
  * wrangler dev serves on the worker's own origin (a path, resolved against the request's origin by the signer).
  */
-function localStorageVars() {
-  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
+function localStorageVars(configPath) {
+  const config = JSON.parse(readFileSync(configPath, 'utf8'))
   const credentials = config.r2_buckets?.find(bucket => bucket.binding === 'GALLERY')?.local_dev?.experimental_s3_credentials
   if (!credentials) throw new Error('wrangler.jsonc: GALLERY has no local_dev.experimental_s3_credentials')
   return {
@@ -25,15 +25,16 @@ function localStorageVars() {
   }
 }
 
-export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = 'inherit' }) {
-  if (!existsSync(BUILT_WORKER_CONFIG)) throw new Error(`${BUILT_WORKER_CONFIG} is missing: run \`npm run build\` first`)
+/** `config` is the built wrangler.json or a variant of it in the same folder (the benchmark's raises rate limits). */
+export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = 'inherit', config = BUILT_WORKER_CONFIG, logLevel = 'info' }) {
+  if (!existsSync(config)) throw new Error(`${config} is missing: run \`npm run build\` first`)
   // Secrets go through a private env file, not the command line, so they never show in a process list.
   mkdirSync(persistTo, { recursive: true })
   const envFile = resolve(persistTo, 'worker.env') // absolute: wrangler resolves relative paths from the config's folder
-  const lines = Object.entries({ ...localStorageVars(), ...vars }).map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+  const lines = Object.entries({ ...localStorageVars(config), ...vars }).map(([key, value]) => `${key}=${JSON.stringify(value)}`)
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 })
-  const args = ['dev', '-c', BUILT_WORKER_CONFIG, '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'info',
+  const args = ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', logLevel,
     // Serves /__scheduled?cron=… so cron tasks can be run on demand (local only).
     '--test-scheduled']
   args.push('--env-file', envFile)

@@ -7,26 +7,13 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { migrateDatabase } from '../../scripts/migrate.mjs'
+import { LOCAL_POSTGRES, createThrowawayDatabase } from '../../scripts/databases.mjs'
 import { startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
-
-const LOCAL_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres' // Hyperdrive insists on a password; trust auth ignores it
-
-async function adminQuery(sql) {
-  const client = new pg.Client({ connectionString: LOCAL_POSTGRES })
-  await client.connect()
-  try { await client.query(sql) }
-  finally { await client.end() }
-}
 
 async function createDatabase({ fresh }) {
   if (process.env.TEST_DATABASE_URL && !fresh) return { url: process.env.TEST_DATABASE_URL, drop: async () => {} }
-  const name = `gallery_test_${Date.now()}_${randomBytes(3).toString('hex')}`
-  await adminQuery(`create database ${name}`)
-  const url = new URL(LOCAL_POSTGRES)
-  url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
+  return createThrowawayDatabase('gallery_test', process.env.TEST_POSTGRES_URL ?? LOCAL_POSTGRES)
 }
 
 /**

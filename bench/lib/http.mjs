@@ -1,0 +1,63 @@
+// Throughput and latency with autocannon: the signing endpoints and the bare signing route, one after another at
+// each connection count, in the same run against the same worker.
+import autocannon from 'autocannon'
+import { BenchClient } from './session.mjs'
+import { putSigned } from './storage.mjs'
+
+const IMAGE_BYTES = 1024
+
+function runAutocannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
+  })
+}
+
+/** A user whose profile image exists, signed in afresh so its cookie cache carries the key. */
+async function userWithImage(baseURL) {
+  const client = await new BenchClient(baseURL).signUp('Load User')
+  const signed = (await client.request('/api/user/profile/image', { method: 'POST', json: { contentType: 'image/png', fileSize: IMAGE_BYTES } })).body
+  await putSigned(signed, Buffer.alloc(IMAGE_BYTES))
+  return client
+}
+
+export async function measureThroughput(baseURL, { connections = [10, 50], durationSeconds = 10 } = {}) {
+  const client = await userWithImage(baseURL)
+  const targets = [
+    { name: 'GET /__bench/sign (bare)', path: '/__bench/sign', method: 'GET' },
+    { name: 'POST /api/user/profile/image', path: '/api/user/profile/image', method: 'POST', body: JSON.stringify({ contentType: 'image/png', fileSize: IMAGE_BYTES }) },
+    { name: 'GET /api/user/profile/image', path: '/api/user/profile/image', method: 'GET' },
+    // Session check only (cookie cache, no SQL, no signing): separates the cost of authentication from signing.
+    { name: 'GET /api/user/profile (session only)', path: '/api/user/profile', method: 'GET' },
+  ]
+  const rows = []
+  for (const count of connections) {
+    for (const target of targets) {
+      // A fresh session per run: the cookie cache must stay valid for the whole run, as it would for a browser.
+      await client.signIn()
+      const options = {
+        url: `${baseURL}${target.path}`,
+        method: target.method,
+        connections: count,
+        headers: { 'cookie': client.cookieHeader, 'origin': baseURL, 'cf-connecting-ip': client.clientIp, ...(target.body ? { 'content-type': 'application/json' } : {}) },
+        body: target.body,
+      }
+      await runAutocannon({ ...options, duration: 2 }) // warm-up, not recorded
+      const result = await runAutocannon({ ...options, duration: durationSeconds })
+      rows.push({
+        endpoint: target.name,
+        connections: count,
+        requestsPerSecond: Math.round(result.requests.average),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        requests: result.requests.total,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+      })
+    }
+  }
+  for (const row of rows) {
+    const bare = rows.find(other => other.connections === row.connections && other.endpoint.includes('(bare)'))
+    row.ratioToBare = Number((row.requestsPerSecond / bare.requestsPerSecond).toFixed(2))
+  }
+  return rows
+}

@@ -1,0 +1,56 @@
+// The benchmark's Gallery: the production bundle under `wrangler dev` with GALLERY_BENCH=1 (counters and the bare
+// signing route), a throwaway database on a real Postgres, and rate limits raised so load is not refused.
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LOCAL_POSTGRES, createThrowawayDatabase } from '../../scripts/databases.mjs'
+import { migrateDatabase } from '../../scripts/migrate.mjs'
+import { BUILT_WORKER_CONFIG, startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
+
+// Next to the built config, because wrangler resolves `main` and the assets folder from the config's folder.
+const BENCH_WORKER_CONFIG = '.output/server/wrangler.bench.json'
+const UNLIMITED = 1_000_000
+
+function writeBenchConfig() {
+  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
+  config.ratelimits = (config.ratelimits ?? []).map(limiter => ({ ...limiter, simple: { ...limiter.simple, limit: UNLIMITED } }))
+  writeFileSync(BENCH_WORKER_CONFIG, JSON.stringify(config, null, 2))
+}
+
+export async function startBenchServer({ port }) {
+  const database = await createThrowawayDatabase('gallery_bench', process.env.BENCH_POSTGRES_URL ?? LOCAL_POSTGRES)
+  await migrateDatabase(database.url)
+  writeBenchConfig()
+  const persistTo = mkdtempSync(join(tmpdir(), 'gallery-bench-'))
+  const logFile = join(persistTo, 'worker.log')
+  const worker = startWorker({
+    port,
+    databaseUrl: database.url,
+    persistTo,
+    config: BENCH_WORKER_CONFIG,
+    logLevel: 'warn', // one log line per request would measure wrangler's logging
+    stdio: ['ignore', 'pipe', 'pipe'],
+    vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1' },
+  })
+  const log = createWriteStream(logFile)
+  worker.stdout.pipe(log)
+  worker.stderr.pipe(log)
+  const baseURL = `http://localhost:${port}`
+  const stop = async () => {
+    stopProcessGroup(worker)
+    if (worker.exitCode === null && worker.signalCode === null) await new Promise(resolve => worker.once('exit', resolve))
+    rmSync(persistTo, { recursive: true, force: true })
+    rmSync(BENCH_WORKER_CONFIG, { force: true })
+    await database.drop()
+  }
+  try {
+    await waitForHttp(`${baseURL}/api/health`)
+  }
+  catch (error) {
+    console.error(readFileSync(logFile, 'utf8').slice(-4000))
+    await stop()
+    throw error
+  }
+  return { baseURL, databaseUrl: database.url, stop }
+}

@@ -1,0 +1,50 @@
+// SQL statements per request, counted by the database driver inside the Worker (server/utils/bench.ts): those sent
+// before the response (the critical path, from the x-bench-sql-statements header) and those sent after it
+// (deferred audit writes, from the Worker's running total).
+import { BenchClient } from './session.mjs'
+import { putSigned } from './storage.mjs'
+
+const PNG_BYTES = 1024
+
+async function totalStatements(client) {
+  return (await client.request('/__bench/stats', { cookie: '' })).body.sqlStatements
+}
+
+async function measure(client, label, path, options = {}) {
+  const before = await totalStatements(client)
+  const { body, headers } = await client.request(path, options)
+  const criticalPath = Number(headers.get('x-bench-sql-statements'))
+  // Deferred work starts once the response is out; give it time to finish before reading the total.
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const afterResponse = (await totalStatements(client)) - before - criticalPath
+  return { row: { endpoint: label, criticalPath, afterResponse }, body }
+}
+
+export async function countStatements(baseURL) {
+  const client = await new BenchClient(baseURL).signUp('SQL Counter')
+  const rows = []
+  const run = async (...args) => {
+    const { row, body } = await measure(client, ...args)
+    rows.push(row)
+    return body
+  }
+  const imageBody = { contentType: 'image/png', fileSize: PNG_BYTES, originalFilename: 'avatar.png' }
+
+  const first = await run('POST /api/user/profile/image (first: key assigned)', '/api/user/profile/image', { method: 'POST', json: imageBody })
+  await putSigned(first, Buffer.alloc(PNG_BYTES))
+  await run('POST /api/user/profile/image (repeat)', '/api/user/profile/image', { method: 'POST', json: imageBody })
+  await run('GET /api/user/profile/image', '/api/user/profile/image')
+  await run('POST /api/user/profile/image (cookie cache expired)', '/api/user/profile/image', { method: 'POST', json: imageBody, cookie: client.tokenOnlyCookieHeader })
+  await run('GET /api/user/profile', '/api/user/profile')
+  await run('PATCH /api/user/profile', '/api/user/profile', { method: 'PATCH', json: { name: 'SQL Counter II' } })
+
+  const signed = await run('POST /api/uploads/pre-signed-url', '/api/uploads/pre-signed-url', { method: 'POST', json: { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 } })
+  await putSigned(signed, Buffer.from('hello'))
+  await run('POST /api/uploads/:id/complete', `/api/uploads/${signed.uploadId}/complete`, { method: 'POST' })
+  await run('GET /api/uploads', '/api/uploads')
+  await run('GET /api/uploads/:id/download-url', `/api/uploads/${signed.uploadId}/download-url`)
+  await run('DELETE /api/uploads/:id', `/api/uploads/${signed.uploadId}`, { method: 'DELETE' })
+  await run('DELETE /api/user/profile/image', '/api/user/profile/image', { method: 'DELETE' })
+  await run('GET /__bench/sign (bare signing route)', '/__bench/sign', { cookie: '' })
+  return rows
+}

@@ -1,0 +1,48 @@
+// `npm run bench`: builds, then measures the production bundle under `wrangler dev` against a real Postgres.
+// Prints the figures and writes bench/results.json. Options: BENCH_DURATION (seconds per load run, default 10),
+// BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
+import { measureBundle } from './lib/bundle.mjs'
+import { measureThroughput } from './lib/http.mjs'
+import { checkTargets, printReport } from './lib/report.mjs'
+import { startBenchServer } from './lib/server.mjs'
+import { measureSigning } from './lib/signing.mjs'
+import { countStatements } from './lib/sql.mjs'
+import { measureUpload } from './lib/upload.mjs'
+
+const port = Number(process.env.BENCH_PORT ?? 8795)
+const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
+
+function localCredentials() {
+  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
+  return config.r2_buckets.find(bucket => bucket.binding === 'GALLERY').local_dev.experimental_s3_credentials
+}
+
+const step = message => console.error(`bench: ${message}`)
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+}
+step('worker bundle (wrangler deploy --dry-run)')
+results.bundle = measureBundle()
+const server = await startBenchServer({ port })
+try {
+  step('SQL statements per request')
+  results.sqlStatements = await countStatements(server.baseURL)
+  step('signing cost per URL')
+  results.signing = await measureSigning({ endpoint: `${server.baseURL}/cdn-cgi/local/r2/s3`, ...localCredentials() })
+  step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
+  results.throughput = await measureThroughput(server.baseURL, { durationSeconds })
+  step('100 MiB uploads: Chromium and curl')
+  results.upload = await measureUpload(server.baseURL)
+}
+finally {
+  await server.stop()
+}
+results.targets = checkTargets(results)
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
+printReport(results)
+if (results.targets.some(({ met }) => !met)) process.exitCode = 1
