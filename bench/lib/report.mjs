@@ -33,7 +33,7 @@ export function printReport({ date, machine, bundle, sqlStatements, signing, thr
   out.push('', `### ${upload.fileBytes / KiB / KiB} MiB upload (median of ${upload.runs})`, '')
   out.push(table(['figure', 'value'], [
     ['payload bytes through the Worker', upload.workerPayloadBytes],
-    ['Worker requests per upload (sign + complete)', `${upload.workerRequestsPerUpload} (${upload.workerJsonBodyBytesPerUpload} B of JSON)`],
+    ['Worker requests during one upload (all JSON)', `${upload.workerRequestsPerUpload} (${upload.workerJsonBodyBytesPerUpload} B of JSON)`],
     ['request bodies without a length at the Worker', upload.workerBodiesWithoutLength],
     ['uploads committed', `${upload.committedBrowserUploads} of ${upload.runs}`],
     ['Chromium PUT to local S3', `${upload.browserPutMs} ms, ${upload.browserMiBPerSecond} MiB/s`],
