@@ -2,7 +2,7 @@ import type { H3Event } from 'h3'
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
-import { setCookieCache } from 'better-auth/cookies'
+import { expireCookie, setCookieCache } from 'better-auth/cookies'
 import type { BetterAuthPlugin, User } from 'better-auth'
 
 // `user.image` is the profile-image storage key; only /api/user/profile/image may set it.
@@ -21,8 +21,8 @@ function trustedOriginsFor(request: Request | undefined, configuredUrl: string |
 }
 
 /**
- * Re-issues the session cookie cache with changes this request made to the user (a new profile-image key, a new
- * name), so the next request needs no SQL to see them. Server-only: not reachable over HTTP.
+ * Server-only endpoints (not reachable over HTTP) for the session cookie cache: re-issue it with the profile-image key
+ * this request assigned, or drop it so the next request reads the session from the database.
  */
 function sessionCachePlugin(event: H3Event) {
   return {
@@ -36,6 +36,10 @@ function sessionCachePlugin(event: H3Event) {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the session as getSession returned it
         await setCookieCache(ctx, { session: current.session as any, user: { ...current.user, ...changes } }, !!dontRememberMe)
         return ctx.json({ rewritten: true })
+      }),
+      expireSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
+        expireCookie(ctx, ctx.context.authCookies.sessionData)
+        return ctx.json({ expired: true })
       }),
     },
   } satisfies BetterAuthPlugin
@@ -108,10 +112,21 @@ export async function requireUser(event: H3Event) {
   return session.user
 }
 
-/** Records what this request changed on the signed-in user in the session cookie cache (no SQL). */
-export async function updateSessionCache(event: H3Event, changes: Partial<User>): Promise<void> {
-  event.context.sessionUserChanges = { ...event.context.sessionUserChanges, ...changes }
+/**
+ * Puts the profile-image key this request found or assigned into the session cookie cache (no SQL), so the next
+ * request needs none either. A rewrite restarts the cache's lifetime without asking the database whether the
+ * session still stands, so it is only for the key: it goes from none to one once per user and never back, which
+ * bounds that extension to once. Anything else changed on the user goes through expireSessionCache.
+ */
+export async function cacheProfileImageKey(event: H3Event, image: string): Promise<void> {
+  event.context.sessionUserChanges = { image }
   const { headers } = await useAuth(event).api.rewriteSessionCache({ headers: event.headers, returnHeaders: true })
+  forwardSetCookies(event, headers)
+}
+
+/** Drops the session cookie cache: the next request re-reads session and user from the database. */
+export async function expireSessionCache(event: H3Event): Promise<void> {
+  const { headers } = await useAuth(event).api.expireSessionCache({ headers: event.headers, returnHeaders: true })
   forwardSetCookies(event, headers)
 }
 

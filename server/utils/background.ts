@@ -17,5 +17,6 @@ export function runDeferredWork(event: H3Event): Promise<unknown> | undefined {
   const deferred: Work[] | undefined = event.context.deferredWork
   if (!deferred?.length) return
   event.context.deferredWork = []
-  return Promise.allSettled(deferred.map(work => work()))
+  // async: one job that throws at once must not keep the others from starting.
+  return Promise.allSettled(deferred.map(async work => work()))
 }

@@ -42,7 +42,7 @@ export function openDB(connectionString: string, onStatement?: () => void): { db
 /** The request's database, created on first use (it connects on its first query), closed after the response (server/plugins/db.ts). */
 export function useDB(event: H3Event): Database {
   if (!event.context.db) {
-    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, () => countStatement(event))
+    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, benchEnabled(event) ? () => countStatement(event) : undefined)
     event.context.db = db
     event.context.closeDB = close
   }

@@ -21,6 +21,6 @@ export async function assignProfileImageKey(db: Database, userId: string): Promi
 export async function currentProfileImageKey(event: H3Event, user: { id: string, image?: string | null }): Promise<string | null> {
   if (user.image) return user.image
   const [row] = await useDB(event).select({ image: tables.user.image }).from(tables.user).where(eq(tables.user.id, user.id))
-  if (row?.image) await updateSessionCache(event, { image: row.image })
+  if (row?.image) await cacheProfileImageKey(event, row.image)
   return row?.image ?? null
 }

@@ -16,7 +16,7 @@ export default defineEventHandler(async (event) => {
   let key = user.image
   if (!key) {
     key = await assignProfileImageKey(useDB(event), user.id)
-    await updateSessionCache(event, { image: key })
+    await cacheProfileImageKey(event, key)
   }
   const filename = normaliseFilename(originalFilename, profileImageConfig.defaultFilename)
   return signUpload(event, { key, contentType, fileSize, filename, userId: user.id })

@@ -17,6 +17,7 @@ export default defineEventHandler(async (event) => {
     .where(eq(tables.user.id, user.id))
     .returning({ id: tables.user.id, name: tables.user.name, email: tables.user.email })
   if (!updated) throw createError({ statusCode: 404, message: 'This account no longer exists' })
-  await updateSessionCache(event, { name: updated.name })
+  // The cached session still holds the old name: the next request reads the new one from the database.
+  await expireSessionCache(event)
   return updated
 })
