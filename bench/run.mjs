@@ -14,6 +14,8 @@ import { measureUpload } from './lib/upload.mjs'
 
 const port = Number(process.env.BENCH_PORT ?? 8795)
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
+// A load run must stay inside one session cookie cache lifetime (5 min), or it measures database-backed sessions.
+if (!(durationSeconds >= 1 && durationSeconds <= 120)) throw new Error('BENCH_DURATION must be 1..120 seconds')
 
 function localCredentials() {
   const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
@@ -29,6 +31,8 @@ const results = {
 step('worker bundle (wrangler deploy --dry-run)')
 results.bundle = measureBundle()
 const server = await startBenchServer({ port })
+// Ctrl-C or a CI timeout must not leave wrangler dev on the port or the throwaway database behind.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
 try {
   step('SQL statements per request')
   results.sqlStatements = await countStatements(server.baseURL)

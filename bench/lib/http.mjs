@@ -28,6 +28,8 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
     { name: 'GET /api/user/profile/image', path: '/api/user/profile/image', method: 'GET' },
     // Session check only (cookie cache, no SQL, no signing): separates the cost of authentication from signing.
     { name: 'GET /api/user/profile (session only)', path: '/api/user/profile', method: 'GET' },
+    // One connection + `select 1`, no auth: the cost of the audit write's database round trip.
+    { name: 'GET /__bench/db (connect + select 1)', path: '/__bench/db', method: 'GET' },
   ]
   const rows = []
   for (const count of connections) {

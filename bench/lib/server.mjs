@@ -1,7 +1,7 @@
 // The benchmark's Gallery: the production bundle under `wrangler dev` with GALLERY_BENCH=1 (counters and the bare
 // signing route), a throwaway database on a real Postgres, and rate limits raised so load is not refused.
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LOCAL_POSTGRES, createThrowawayDatabase } from '../../scripts/databases.mjs'
@@ -18,37 +18,48 @@ function writeBenchConfig() {
   writeFileSync(BENCH_WORKER_CONFIG, JSON.stringify(config, null, 2))
 }
 
+async function assertPortFree(baseURL) {
+  const answered = await fetch(baseURL).then(() => true, () => false)
+  if (answered) throw new Error(`${baseURL} already answers: stop whatever runs there (an earlier bench?) or set BENCH_PORT`)
+}
+
 export async function startBenchServer({ port }) {
+  const baseURL = `http://localhost:${port}`
+  await assertPortFree(baseURL)
   const database = await createThrowawayDatabase('gallery_bench', process.env.BENCH_POSTGRES_URL ?? LOCAL_POSTGRES)
-  await migrateDatabase(database.url)
-  writeBenchConfig()
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-bench-'))
   const logFile = join(persistTo, 'worker.log')
-  const worker = startWorker({
-    port,
-    databaseUrl: database.url,
-    persistTo,
-    config: BENCH_WORKER_CONFIG,
-    logLevel: 'warn', // one log line per request would measure wrangler's logging
-    stdio: ['ignore', 'pipe', 'pipe'],
-    vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1' },
-  })
-  const log = createWriteStream(logFile)
-  worker.stdout.pipe(log)
-  worker.stderr.pipe(log)
-  const baseURL = `http://localhost:${port}`
+  let worker
   const stop = async () => {
-    stopProcessGroup(worker)
-    if (worker.exitCode === null && worker.signalCode === null) await new Promise(resolve => worker.once('exit', resolve))
+    if (worker) {
+      stopProcessGroup(worker)
+      if (worker.exitCode === null && worker.signalCode === null) await new Promise(resolve => worker.once('exit', resolve))
+    }
     rmSync(persistTo, { recursive: true, force: true })
     rmSync(BENCH_WORKER_CONFIG, { force: true })
     await database.drop()
   }
   try {
+    await migrateDatabase(database.url)
+    writeBenchConfig()
+    worker = startWorker({
+      port,
+      databaseUrl: database.url,
+      persistTo,
+      config: BENCH_WORKER_CONFIG,
+      logLevel: 'warn', // one log line per request would measure wrangler's logging
+      stdio: ['ignore', 'pipe', 'pipe'],
+      vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1' },
+    })
+    const log = createWriteStream(logFile)
+    worker.stdout.pipe(log)
+    worker.stderr.pipe(log)
     await waitForHttp(`${baseURL}/api/health`)
+    // Only this run's worker has the bench routes on.
+    if ((await fetch(`${baseURL}/__bench/stats`)).status !== 200) throw new Error(`${baseURL} is not the benchmark's worker`)
   }
   catch (error) {
-    console.error(readFileSync(logFile, 'utf8').slice(-4000))
+    console.error(existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-4000) : '')
     await stop()
     throw error
   }

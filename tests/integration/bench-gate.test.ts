@@ -5,7 +5,7 @@ import { api, signUp } from '../support/api'
 // which only `npm run bench` sets; this worker runs as production would.
 describe('benchmark instrumentation outside a benchmark', () => {
   it('answers 404 on the bench routes and sends no statement counts', async () => {
-    for (const path of ['/__bench/sign', '/__bench/stats']) {
+    for (const path of ['/__bench/sign', '/__bench/stats', '/__bench/db']) {
       const response = await api(path)
       expect(response.status, path).toBe(404)
       expect(JSON.stringify(await response.json())).not.toMatch(/X-Amz|presignedUrl|sqlStatements/)

@@ -1,0 +1,8 @@
+import { sql } from 'drizzle-orm'
+
+// What one Postgres round trip costs a request here: a fresh connection (as every request opens) and `select 1`.
+export default defineEventHandler(async (event) => {
+  requireBench(event)
+  await useDB(event).execute(sql`select 1`)
+  return { ok: true }
+})
