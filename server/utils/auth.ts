@@ -30,11 +30,11 @@ function sessionCachePlugin(event: H3Event) {
     endpoints: {
       rewriteSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
         const current = event.context.session as { session: Record<string, unknown>, user: User } | undefined
-        const changes = event.context.sessionUserChanges as Partial<User> | undefined
-        if (!current || !changes) return ctx.json({ rewritten: false })
+        const image = event.context.profileImageKeyToCache as string | undefined
+        if (!current || !image) return ctx.json({ rewritten: false })
         const dontRememberMe = await ctx.getSignedCookie(ctx.context.authCookies.dontRememberToken.name, ctx.context.secret)
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the session as getSession returned it
-        await setCookieCache(ctx, { session: current.session as any, user: { ...current.user, ...changes } }, !!dontRememberMe)
+        await setCookieCache(ctx, { session: current.session as any, user: { ...current.user, image } }, !!dontRememberMe)
         return ctx.json({ rewritten: true })
       }),
       expireSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
@@ -119,7 +119,7 @@ export async function requireUser(event: H3Event) {
  * bounds that extension to once. Anything else changed on the user goes through expireSessionCache.
  */
 export async function cacheProfileImageKey(event: H3Event, image: string): Promise<void> {
-  event.context.sessionUserChanges = { image }
+  event.context.profileImageKeyToCache = image
   const { headers } = await useAuth(event).api.rewriteSessionCache({ headers: event.headers, returnHeaders: true })
   forwardSetCookies(event, headers)
 }
