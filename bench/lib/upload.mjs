@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
 import { BenchClient } from './session.mjs'
 import { signedHeaders } from './storage.mjs'
 
 const MiB = 1024 * 1024
 const FILE_BYTES = 100 * MiB
 const RUNS = 3
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run']
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const mibPerSecond = (bytes, ms) => Number((bytes / MiB / (ms / 1000)).toFixed(1))
@@ -60,7 +60,7 @@ export async function measureUpload(baseURL) {
   const filePath = join(folder, 'bench-100MiB.bin')
   writeFileSync(filePath, randomBytes(FILE_BYTES))
   const client = await new BenchClient(baseURL).signUp('Upload User')
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   try {
     const context = await browser.newContext({ baseURL, extraHTTPHeaders: { 'cf-connecting-ip': client.clientIp } })
     await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: baseURL })))

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
 import pg from 'pg'
@@ -20,9 +20,11 @@ let server: Awaited<ReturnType<typeof startTestServer>>
 let cookie = ''
 
 beforeAll(async () => {
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 })
+  const postgres = new URL(inject('postgresUrl'))
+  proxy = await startTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) })
   server = await startTestServer({
     port: PORT,
+    postgresUrl: postgres.toString(),
     stdio: 'ignore',
     fresh: true,
     workerDatabaseUrl: (url: string) => {

@@ -1,18 +1,31 @@
 import type { TestProject } from 'vitest/node'
-import { startTestServer } from './test-server.mjs'
+import { startTestPostgres, startTestServer } from './test-server.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string
     databaseUrl: string
+    /** The Postgres server the run's databases live on (suites that need a database of their own create it there). */
+    postgresUrl: string
   }
 }
 
 const INTEGRATION_PORT = 8790
 
 export default async function setup(project: TestProject) {
-  const server = await startTestServer({ port: INTEGRATION_PORT, stdio: 'ignore' })
-  project.provide('baseURL', server.baseURL)
-  project.provide('databaseUrl', server.databaseUrl)
-  return () => server.stop()
+  const postgres = await startTestPostgres()
+  try {
+    const server = await startTestServer({ port: INTEGRATION_PORT, postgresUrl: postgres.url, stdio: 'ignore' })
+    project.provide('baseURL', server.baseURL)
+    project.provide('databaseUrl', server.databaseUrl)
+    project.provide('postgresUrl', postgres.url)
+    return async () => {
+      await server.stop()
+      await postgres.stop()
+    }
+  }
+  catch (error) {
+    await postgres.stop()
+    throw error
+  }
 }
