@@ -1,26 +1,3 @@
-/** What the server returns for a pre-signed PUT: the URL and the exact metadata it signed. */
-export interface SignedUpload {
-  presignedUrl: string
-  contentType: string
-  fileSize: number
-  uploadedBy: string
-  uploadedAt: string
-  originalFilename: string
-}
-
-/**
- * Exactly the headers the URL was signed with, reused unchanged. Content-Length is deliberately absent: the browser
- * sets it from the body, and storage compares it with the signed size.
- */
-export function signedUploadHeaders(signed: SignedUpload): Record<string, string> {
-  return {
-    'Content-Type': signed.contentType,
-    'x-amz-meta-original-filename': signed.originalFilename,
-    'x-amz-meta-uploaded-by': signed.uploadedBy,
-    'x-amz-meta-uploaded-at': signed.uploadedAt,
-  }
-}
-
 export class UploadError extends Error {
   constructor(message: string, readonly status: number, readonly code?: string) {
     super(message)

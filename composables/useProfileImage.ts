@@ -1,7 +1,3 @@
-type ProfileImageInfo =
-  | { hasImage: false }
-  | { hasImage: true, downloadUrl: string, filename: string, expiresIn: number }
-
 interface ProfileImageState {
   status: 'unknown' | 'none' | 'ready'
   /** An object URL of the downloaded bytes: always the current object, whatever the browser cache holds. */
@@ -19,7 +15,7 @@ export function useProfileImage() {
   const state = useState<ProfileImageState>(`profile-image:${user.value?.id ?? 'guest'}`, () => ({
     status: 'unknown', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0,
   }))
-  const limits = useRuntimeConfig().public.profileImage
+  const limits = profileImagePolicy
   const loading = ref(false)
   const uploading = ref(false)
   const progress = ref(0)
@@ -36,7 +32,7 @@ export function useProfileImage() {
     if (fresh && !force) return
     loading.value = true
     try {
-      const info = await $fetch<ProfileImageInfo>('/api/user/profile/image')
+      const info: ProfileImageInfo = await $fetch('/api/user/profile/image')
       if (!info.hasImage) return show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
       // The key is stable, so the URL path never changes: revalidate (ETag) instead of trusting a cached copy.
       const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
@@ -56,7 +52,7 @@ export function useProfileImage() {
 
   /** A message when the file cannot be a profile image, checked before anything is sent. */
   function problemWith(file: File): string | null {
-    if (!limits.allowedContentTypes.includes(file.type)) return `${file.name} is not a supported image. Use PNG, JPEG, WebP, GIF or AVIF.`
+    if (!(limits.contentTypes as readonly string[]).includes(file.type)) return `${file.name} is not a supported image. Use ${fileTypeList(limits.contentTypes)}.`
     if (file.size === 0) return `${file.name} is empty.`
     if (file.size > limits.maxBytes) return `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
     return null
@@ -69,13 +65,13 @@ export function useProfileImage() {
     progress.value = 0
     cancelRequested = false
     try {
-      const signed = await $fetch<SignedUpload>('/api/user/profile/image', {
+      const signed = await $fetch('/api/user/profile/image', {
         method: 'POST',
         body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
       })
       // Cancel pressed while the URL was being signed: stop before any byte is sent.
       if (cancelRequested) throw new UploadAbortedError()
-      inFlight = directUpload(signed, file, (fraction) => { progress.value = fraction })
+      inFlight = directUpload(signed, file, fraction => (progress.value = fraction))
       await inFlight.done
       await load({ force: true })
     }

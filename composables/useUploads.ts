@@ -1,13 +1,3 @@
-export interface UploadView {
-  id: string
-  filename: string
-  contentType: string
-  size: number
-  status: 'pending' | 'committed'
-  createdAt: string
-  committedAt: string | null
-}
-
 export interface QueuedUpload {
   localId: number
   file: File
@@ -22,7 +12,7 @@ const MAX_PARALLEL_UPLOADS = 3
 
 /** Generic uploads: a queue of direct PUTs (same directUpload as the profile image) and the owner's list. */
 export function useUploads() {
-  const limits = useRuntimeConfig().public.uploads
+  const limits = uploadPolicy
   const items = ref<UploadView[]>([])
   const nextOffset = ref<number | null>(null)
   const listLoading = ref(false)
@@ -36,7 +26,7 @@ export function useUploads() {
     listLoading.value = true
     listError.value = null
     try {
-      const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads')
+      const page = await $fetch('/api/uploads')
       items.value = page.items
       nextOffset.value = page.nextOffset
     }
@@ -52,7 +42,7 @@ export function useUploads() {
     if (nextOffset.value === null || listLoading.value) return
     listLoading.value = true
     try {
-      const page = await $fetch<{ items: UploadView[], nextOffset: number | null }>('/api/uploads', { query: { offset: nextOffset.value } })
+      const page = await $fetch('/api/uploads', { query: { offset: nextOffset.value } })
       items.value.push(...page.items.filter(item => !items.value.some(known => known.id === item.id)))
       nextOffset.value = page.nextOffset
     }
@@ -64,12 +54,12 @@ export function useUploads() {
   function problemWith(file: File): string | null {
     if (file.size === 0) return 'The file is empty.'
     if (file.size > limits.maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
-    if (!limits.allowedContentTypes.includes(contentTypeOf(file))) return `Files of type ${file.type} are not accepted.`
+    if (!(limits.contentTypes as readonly string[]).includes(contentTypeOf(file))) return `Files of type ${file.type} are not accepted.`
     return null
   }
 
   function contentTypeOf(file: File) {
-    return file.type || 'application/octet-stream'
+    return file.type || limits.unknownContentType
   }
 
   async function run(item: QueuedUpload) {
@@ -80,7 +70,7 @@ export function useUploads() {
     try {
       if (!item.uploadedId) await send(item)
       item.status = 'verifying'
-      const committed = await $fetch<UploadView>(`/api/uploads/${item.uploadedId}/complete`, { method: 'POST' })
+      const committed = await $fetch(`/api/uploads/${item.uploadedId}/complete`, { method: 'POST' })
       item.status = 'done'
       if (!items.value.some(known => known.id === committed.id)) {
         items.value = [committed, ...items.value]
@@ -97,13 +87,13 @@ export function useUploads() {
   /** Signs and PUTs the bytes straight to storage. */
   async function send(item: QueuedUpload) {
     Object.assign(item, { status: 'signing', progress: 0 })
-    const signed = await $fetch<SignedUpload & { uploadId: string }>('/api/uploads/pre-signed-url', {
+    const signed = await $fetch('/api/uploads/pre-signed-url', {
       method: 'POST',
       body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
     })
     if (cancelRequested.has(item.localId)) throw new UploadAbortedError()
     item.status = 'uploading'
-    const upload = directUpload(signed, item.file, (fraction) => { item.progress = fraction })
+    const upload = directUpload(signed, item.file, fraction => (item.progress = fraction))
     inFlight.set(item.localId, upload)
     await upload.done
     inFlight.delete(item.localId)

@@ -9,8 +9,12 @@ import { freePort, startEmbeddedDatabase } from './embedded-db.mjs'
 async function adminQuery(serverUrl, sql) {
   const client = new pg.Client({ connectionString: serverUrl })
   await client.connect()
-  try { await client.query(sql) }
-  finally { await client.end() }
+  try {
+    await client.query(sql)
+  }
+  finally {
+    await client.end()
+  }
 }
 
 /**

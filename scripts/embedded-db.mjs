@@ -53,8 +53,12 @@ function isRunning(pid) {
 
 /** An exited process its parent has not reaped yet (the parent died too) still passes kill(0). */
 function isZombie(pid) {
-  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) }
-  catch { return false }
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  }
+  catch {
+    return false
+  }
 }
 
 const waitUntil = async (condition, timeoutMs) => {
@@ -124,12 +128,20 @@ export async function startEmbeddedDatabase({ dataDir, port = EMBEDDED_DB_PORT }
   })
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     mkdirSync(databaseDir, { recursive: true })
-    try { await server.initialise() }
-    catch (error) { throw new EmbeddedDatabaseError(`Could not create the embedded database in ${databaseDir}: ${String(error.message).split('\n')[0]}`) }
+    try {
+      await server.initialise()
+    }
+    catch (error) {
+      throw new EmbeddedDatabaseError(`Could not create the embedded database in ${databaseDir}: ${String(error.message).split('\n')[0]}`)
+    }
   }
   await stopOrphanedServer(databaseDir, ownerFile)
-  try { await server.start() }
-  catch { throw startFailure(databaseDir, port, log) }
+  try {
+    await server.start()
+  }
+  catch {
+    throw startFailure(databaseDir, port, log)
+  }
   writeFileSync(ownerFile, `${process.pid}\n`)
   runningServers.add(server)
   return {

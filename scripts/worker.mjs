@@ -47,8 +47,12 @@ export function startWorker({ port, databaseUrl, persistTo, vars = {}, stdio = '
 
 export function stopProcessGroup(child) {
   if (child.exitCode !== null || child.signalCode !== null) return
-  try { process.kill(-child.pid, 'SIGTERM') }
-  catch {}
+  try {
+    process.kill(-child.pid, 'SIGTERM')
+  }
+  catch {
+    // already gone
+  }
 }
 
 export async function waitForHttp(url, { timeoutMs = 60_000 } = {}) {
@@ -58,7 +62,9 @@ export async function waitForHttp(url, { timeoutMs = 60_000 } = {}) {
       const response = await fetch(url)
       if (response.status < 500) return
     }
-    catch {}
+    catch {
+      // not listening yet
+    }
     await new Promise(resolve => setTimeout(resolve, 250))
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`)

@@ -1,19 +1,21 @@
-// The benchmark's Gallery: the production bundle under `wrangler dev` with GALLERY_BENCH=1 (counters and the bare
-// signing route), a throwaway database on a real Postgres, and rate limits raised so load is not refused.
+// The benchmark's Gallery: the benchmark build (`npm run build:bench`: the production bundle plus the counters and
+// the bare signing route of bench/server/) under `wrangler dev` with GALLERY_BENCH=1, a throwaway database on a real Postgres, and rate limits raised so load is not refused.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createThrowawayDatabase, startPostgresServer } from '../../scripts/databases.mjs'
 import { migrateDatabase } from '../../scripts/migrate.mjs'
-import { BUILT_WORKER_CONFIG, startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
+import { startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
 
+const BENCH_BUILD_CONFIG = '.output-bench/server/wrangler.json'
 // Next to the built config, because wrangler resolves `main` and the assets folder from the config's folder.
-const BENCH_WORKER_CONFIG = '.output/server/wrangler.bench.json'
+const BENCH_WORKER_CONFIG = '.output-bench/server/wrangler.bench.json'
 const UNLIMITED = 1_000_000
 
 function writeBenchConfig() {
-  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
+  if (!existsSync(BENCH_BUILD_CONFIG)) throw new Error(`${BENCH_BUILD_CONFIG} is missing: run \`npm run build:bench\` first`)
+  const config = JSON.parse(readFileSync(BENCH_BUILD_CONFIG, 'utf8'))
   config.ratelimits = (config.ratelimits ?? []).map(limiter => ({ ...limiter, simple: { ...limiter.simple, limit: UNLIMITED } }))
   writeFileSync(BENCH_WORKER_CONFIG, JSON.stringify(config, null, 2))
 }

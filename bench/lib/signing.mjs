@@ -4,6 +4,7 @@
 import { build } from 'esbuild'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { signedUploadHeaders, uploadMetadata } from '../../shared/utils/upload-contract.ts'
 
 const BUCKET = 'gallery'
 const ROUNDS = 5
@@ -19,12 +20,8 @@ async function loadAppSigner() {
 }
 
 function inputFor(index) {
-  return {
-    key: `bench-signing-${index}`,
-    contentType: 'text/plain',
-    contentLength: BODY.length,
-    metadata: { 'original-filename': `file-${index}.txt`, 'uploaded-by': 'bench-user', 'uploaded-at': new Date().toISOString() },
-  }
+  const values = { originalFilename: `file-${index}.txt`, uploadedBy: 'bench-user', uploadedAt: new Date().toISOString() }
+  return { key: `bench-signing-${index}`, contentType: 'text/plain', contentLength: BODY.length, values, metadata: uploadMetadata(values) }
 }
 
 function sdkSigner({ endpoint, accessKeyId, secretAccessKey }) {
@@ -46,8 +43,7 @@ function sdkSigner({ endpoint, accessKeyId, secretAccessKey }) {
 async function verify(name, sign) {
   const input = inputFor(`verify-${name}`)
   const url = await sign(input)
-  const headers = { 'content-type': input.contentType }
-  for (const [field, value] of Object.entries(input.metadata)) headers[`x-amz-meta-${field}`] = value
+  const headers = signedUploadHeaders({ contentType: input.contentType, ...input.values })
   const response = await fetch(url, { method: 'PUT', headers, body: BODY })
   return response.status
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
 import { BenchClient } from './session.mjs'
-import { signedHeaders } from './storage.mjs'
+import { signedUploadHeaders } from '../../shared/utils/upload-contract.ts'
 
 const MiB = 1024 * 1024
 const FILE_BYTES = 100 * MiB
@@ -48,7 +48,7 @@ async function curlUpload(client, filePath) {
   const { body: signed } = await client.request('/api/uploads/pre-signed-url', {
     method: 'POST', json: { filename: 'bench-curl.bin', contentType: 'application/octet-stream', fileSize: FILE_BYTES },
   })
-  const headerArgs = Object.entries(signedHeaders(signed)).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
+  const headerArgs = Object.entries(signedUploadHeaders(signed)).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const curl = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, signed.presignedUrl], { encoding: 'utf8' })
   const [status, seconds] = curl.stdout.trim().split(' ')
   if (curl.status !== 0 || status !== '200') throw new Error(`curl upload failed: ${curl.stdout} ${curl.stderr}`)

@@ -3,7 +3,7 @@ import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
 import { expireCookie, setCookieCache } from 'better-auth/cookies'
-import type { BetterAuthPlugin, User } from 'better-auth'
+import type { BetterAuthPlugin } from 'better-auth'
 
 // `user.image` is the profile-image storage key; only /api/user/profile/image may set it.
 const PATHS_THAT_MUST_NOT_SET_IMAGE = new Set(['/sign-up/email', '/update-user'])
@@ -29,12 +29,11 @@ function sessionCachePlugin(event: H3Event) {
     id: 'gallery-session-cache',
     endpoints: {
       rewriteSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
-        const current = event.context.session as { session: Record<string, unknown>, user: User } | undefined
-        const image = event.context.profileImageKeyToCache as string | undefined
+        const current = event.context.session
+        const image = event.context.profileImageKeyToCache
         if (!current || !image) return ctx.json({ rewritten: false })
         const dontRememberMe = await ctx.getSignedCookie(ctx.context.authCookies.dontRememberToken.name, ctx.context.secret)
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the session as getSession returned it
-        await setCookieCache(ctx, { session: current.session as any, user: { ...current.user, image } }, !!dontRememberMe)
+        await setCookieCache(ctx, { session: current.session, user: { ...current.user, image } }, !!dontRememberMe)
         return ctx.json({ rewritten: true })
       }),
       expireSessionCache: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
@@ -85,8 +84,9 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
 }
 
 export type Auth = ReturnType<typeof createAuth>
+export type SessionWithUser = NonNullable<Awaited<ReturnType<Auth['api']['getSession']>>>
 
-export function useAuth(event: H3Event): Auth {
+export function useBetterAuth(event: H3Event): Auth {
   const env = useEnv(event)
   // Better Auth only insists on a secret when NODE_ENV is production, which Workers never set: insist here.
   if (!env.BETTER_AUTH_SECRET) throw createError({ statusCode: 503, message: 'Sign-in is not configured on this server' })
@@ -102,7 +102,7 @@ export async function requireUser(event: H3Event) {
   if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
   // Within the cookie cache this answers from the signed cookie alone; otherwise it reads the database and
   // re-issues the cache cookie, which is passed on to the browser.
-  const { headers, response: session } = await useAuth(event).api.getSession({ headers: event.headers, returnHeaders: true }).catch((error: unknown) => {
+  const { headers, response: session } = await useBetterAuth(event).api.getSession({ headers: event.headers, returnHeaders: true }).catch((error: unknown) => {
     // Better Auth wraps adapter failures; keep "database unavailable" a 503 rather than a generic 500.
     throw causedByUnavailableDatabase(error) ? databaseUnavailableError(error) : error
   })
@@ -120,13 +120,13 @@ export async function requireUser(event: H3Event) {
  */
 export async function cacheProfileImageKey(event: H3Event, image: string): Promise<void> {
   event.context.profileImageKeyToCache = image
-  const { headers } = await useAuth(event).api.rewriteSessionCache({ headers: event.headers, returnHeaders: true })
+  const { headers } = await useBetterAuth(event).api.rewriteSessionCache({ headers: event.headers, returnHeaders: true })
   forwardSetCookies(event, headers)
 }
 
 /** Drops the session cookie cache: the next request re-reads session and user from the database. */
 export async function expireSessionCache(event: H3Event): Promise<void> {
-  const { headers } = await useAuth(event).api.expireSessionCache({ headers: event.headers, returnHeaders: true })
+  const { headers } = await useBetterAuth(event).api.expireSessionCache({ headers: event.headers, returnHeaders: true })
   forwardSetCookies(event, headers)
 }
 

@@ -1,8 +1,9 @@
-// Every TTL, limit and policy knob lives here; routes never carry magic numbers.
-const MiB = 1024 * 1024
+// Every server-side TTL, limit and policy knob lives here (what the browser must know too is in shared/utils/policy.ts);
+// routes never carry magic numbers.
+import { passwordPolicy } from '../../shared/utils/policy'
 
 export const authConfig = {
-  minPasswordLength: 8,
+  minPasswordLength: passwordPolicy.minLength,
   /**
    * How long a signed session snapshot in a cookie stands in for the database: within it an authenticated request
    * costs no SQL. It is also how long a session revoked elsewhere (sign-out on another device) keeps working.
@@ -24,41 +25,8 @@ export const storageConfig = {
   maxUrlTtlSeconds: 604_800,
 } as const
 
-export const profileImageConfig = {
-  maxBytes: 5 * MiB,
-  allowedContentTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'],
-  maxFilenameLength: 255,
-  /** Used when the browser sends no filename, so the signed metadata is never undefined. */
-  defaultFilename: 'profile-image',
-} as const
-
-/** Generic uploads: content-type policy (type → key extension), size, listing and cleanup limits. */
+/** Generic uploads: what the server alone decides (what the browser checks too lives in shared/utils/policy.ts). */
 export const uploadsConfig = {
-  maxBytes: 100 * MiB,
-  maxFilenameLength: 255,
-  /** Allowed content types and the extension their keys get. Downloads are always `attachment`, never inline. */
-  extensionByContentType: {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/webp': 'webp',
-    'image/gif': 'gif',
-    'image/avif': 'avif',
-    'image/svg+xml': 'svg',
-    'application/pdf': 'pdf',
-    'application/zip': 'zip',
-    'application/json': 'json',
-    'text/plain': 'txt',
-    'text/csv': 'csv',
-    'text/markdown': 'md',
-    'text/html': 'html',
-    'audio/mpeg': 'mp3',
-    'video/mp4': 'mp4',
-  } as Record<string, string>,
-  /** What a browser reports when it does not know a type; the key extension then comes from the filename. */
-  unknownContentType: 'application/octet-stream',
-  fallbackExtension: 'bin',
-  listPageSize: 20,
-  maxListPageSize: 100,
   /** Pending rows older than the upload URL's expiry plus this margin are orphans. */
   orphanMarginSeconds: 3_600,
   cleanupBatchSize: 100,

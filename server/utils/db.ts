@@ -42,7 +42,7 @@ export function openDB(connectionString: string, onStatement?: () => void): { db
 /** The request's database, created on first use (it connects on its first query), closed after the response (server/plugins/db.ts). */
 export function useDB(event: H3Event): Database {
   if (!event.context.db) {
-    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, benchEnabled(event) ? () => countStatement(event) : undefined)
+    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, event.context.onStatement)
     event.context.db = db
     event.context.closeDB = close
   }
@@ -55,7 +55,7 @@ export function releaseDB(event: H3Event): Promise<void> | undefined {
   if (!deferred && !event.context.closeDB) return
   return (async () => {
     await deferred
-    const close = event.context.closeDB as (() => Promise<void>) | undefined
+    const close = event.context.closeDB
     event.context.closeDB = undefined
     await close?.()
   })()

@@ -1,15 +1,5 @@
-import { z } from 'zod'
-import { CONTROL_CHARACTERS } from './validation'
-
 // Object metadata travels as x-amz-meta-* headers, which browsers only send as ISO-8859-1. Filenames are therefore
 // percent-encoded (UTF-8) before signing; the encoded value is what is signed, returned and sent.
-
-export function filenameSchema(maxLength: number) {
-  return z.string()
-    .max(maxLength, `must be at most ${maxLength} characters`)
-    .refine(name => name.isWellFormed(), 'must be valid Unicode text')
-    .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as CR or LF')
-}
 
 /** The last path segment, trimmed and NFC-normalised; the fallback when nothing is left. */
 export function normaliseFilename(raw: string | undefined, fallback: string): string {

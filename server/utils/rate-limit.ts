@@ -7,7 +7,7 @@ export async function enforceRateLimit(event: H3Event, action: LimitedAction, us
   const { binding, periodSeconds } = rateLimitConfig[action]
   const { success } = await useEnv(event)[binding].limit({ key: userId })
   if (success) return
-  setResponseHeader(event, 'Retry-After', String(periodSeconds))
+  setResponseHeader(event, 'Retry-After', periodSeconds)
   throw createError({
     statusCode: 429,
     message: `Too many ${action === 'uploadUrls' ? 'uploads' : 'downloads'} in a short time. Try again in ${periodSeconds} seconds.`,

@@ -10,27 +10,17 @@ export interface SignedUploadInput {
 }
 
 /**
- * Signs a PUT the way the spec wants for every upload: content-type, content-length and the three x-amz-meta
- * headers, with one timestamp. Returns the spec's response, i.e. exactly the values that were signed.
+ * Signs a PUT the way the spec wants for every upload: content-type, content-length and the upload metadata
+ * headers, with one timestamp. Returns the shared contract's answer, i.e. exactly the values that were signed.
  */
-export async function signUpload(event: H3Event, { key, contentType, fileSize, filename, userId }: SignedUploadInput) {
-  const originalFilename = encodeMetadataValue(filename)
-  const uploadedAt = new Date().toISOString()
+export async function signUpload(event: H3Event, { key, contentType, fileSize, filename, userId }: SignedUploadInput): Promise<SignedUpload> {
+  const signedMetadata = { originalFilename: encodeMetadataValue(filename), uploadedBy: userId, uploadedAt: new Date().toISOString() }
   const presignedUrl = await useSigner(event).presignPut({
     key,
     contentType,
     contentLength: fileSize,
-    metadata: { 'original-filename': originalFilename, 'uploaded-by': userId, 'uploaded-at': uploadedAt },
+    metadata: uploadMetadata(signedMetadata),
   })
   recordPresignEvent(event, { userId, action: 'put', key, contentType, size: fileSize })
-  return {
-    presignedUrl,
-    key,
-    contentType,
-    fileSize,
-    expiresIn: storageConfig.uploadUrlTtlSeconds,
-    uploadedBy: userId,
-    uploadedAt,
-    originalFilename,
-  }
+  return { presignedUrl, key, contentType, fileSize, expiresIn: storageConfig.uploadUrlTtlSeconds, ...signedMetadata }
 }

@@ -1,31 +1,54 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
 
-/** C0 and C1 control characters (CR, LF, NUL, …): never allowed in names or header values. */
-export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/
+interface Refusal { statusCode: number, message: string }
 
-/** Reads a JSON body and validates it; any problem is a 400 `{ statusCode, message }` naming the field. */
-export async function readValidBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
-  // Only JSON: a cross-site <form enctype="text/plain"> can send cookies but never this content type.
-  const mediaType = getRequestHeader(event, 'content-type')?.split(';')[0]!.trim().toLowerCase()
-  if (mediaType !== 'application/json') {
-    throw createError({ statusCode: 415, message: 'Send the request body as application/json' })
-  }
-  let body: unknown
-  try {
-    body = await readBody(event)
-  }
-  catch {
-    throw createError({ statusCode: 400, message: 'The request body must be valid JSON' })
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw createError({ statusCode: 400, message: 'The request body must be a JSON object' })
-  }
-  const result = schema.safeParse(body)
-  if (!result.success) {
+/**
+ * A validator for h3's validated readers: the first zod issue becomes a `{ statusCode, message }` error naming the
+ * field (or `refusal` when given, e.g. a 404 for a malformed id).
+ */
+function validateWith<T extends z.ZodType>(schema: T, refusal?: Refusal) {
+  return (data: unknown): z.output<T> => {
+    const result = schema.safeParse(data)
+    if (result.success) return result.data
+    if (refusal) throw createError(refusal)
     const issue = result.error.issues[0]!
     const field = issue.path.join('.')
     throw createError({ statusCode: 400, message: field ? `${field}: ${issue.message}` : issue.message })
   }
-  return result.data
+}
+
+/** h3 re-wraps a validator's error as a 400 "Validation Error": answer with the validator's own status and message. */
+function unwrapValidationError(error: unknown, fallback: Refusal): never {
+  const inner = (error as { data?: unknown }).data
+  if (isError(inner)) throw inner
+  throw createError(fallback)
+}
+
+/**
+ * Reads a JSON body and validates it; any problem is a `{ statusCode, message }` naming the field. The JSON-only guard
+ * lives here: a cross-site <form enctype="text/plain"> can send cookies but never this content type.
+ */
+export async function readValidatedJson<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
+  const mediaType = getRequestHeader(event, 'content-type')?.split(';')[0]!.trim().toLowerCase()
+  if (mediaType !== 'application/json') {
+    throw createError({ statusCode: 415, message: 'Send the request body as application/json' })
+  }
+  const validate = validateWith(schema)
+  return readValidatedBody(event, (body) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw createError({ statusCode: 400, message: 'The request body must be a JSON object' })
+    }
+    return validate(body)
+  }).catch(error => unwrapValidationError(error, { statusCode: 400, message: 'The request body must be valid JSON' }))
+}
+
+export function readValidatedQuery<T extends z.ZodType>(event: H3Event, schema: T, refusal?: Refusal): Promise<z.output<T>> {
+  return getValidatedQuery(event, validateWith(schema, refusal))
+    .catch(error => unwrapValidationError(error, refusal ?? { statusCode: 400, message: 'Invalid query' }))
+}
+
+export function readValidatedParams<T extends z.ZodType>(event: H3Event, schema: T, refusal: Refusal): Promise<z.output<T>> {
+  return getValidatedRouterParams(event, validateWith(schema, refusal))
+    .catch(error => unwrapValidationError(error, refusal))
 }

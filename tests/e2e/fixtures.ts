@@ -41,6 +41,7 @@ export function newPersonContext(browser: Browser) {
   return browser.newContext({ extraHTTPHeaders: { 'cf-connecting-ip': randomClientIp() } })
 }
 
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- an auto fixture that provides nothing
 export const test = base.extend<{ account: Account, signedInPage: Page, secretsGuard: void }>({
   // Every response any page of the test receives is scanned for the worker's secrets.
   secretsGuard: [async ({ context }, use) => {
@@ -62,7 +63,10 @@ export const test = base.extend<{ account: Account, signedInPage: Page, secretsG
     expect(leaks).toEqual([])
   }, { auto: true }],
   // Each test is a different client to Better Auth's per-IP limiter (wrangler passes cf-connecting-ip through).
+  // Playwright reads a fixture's dependencies from its destructuring pattern: these depend on nothing.
+  // eslint-disable-next-line no-empty-pattern
   extraHTTPHeaders: async ({}, use) => use({ 'cf-connecting-ip': randomClientIp() }),
+  // eslint-disable-next-line no-empty-pattern
   account: async ({}, use) => use(newAccount()),
   signedInPage: async ({ page, account }, use) => {
     await signUpThroughUI(page, account)

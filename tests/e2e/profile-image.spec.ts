@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { makePng } from '../support/png'
-import { expect, newAccount, newPersonContext, signUpThroughUI, test, visit } from './fixtures'
+import { expect, newAccount, newPersonContext, signUpThroughUI, test } from './fixtures'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])

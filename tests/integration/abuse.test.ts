@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, signUp, sql } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUploadResponse } from '../support/storage'
+import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 
 const uploadBody = { contentType: 'image/png', fileSize: 10 }
 
@@ -39,7 +39,7 @@ describe('audit log', () => {
     const signing = await api('/api/user/profile/image', {
       method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: image.length }, headers: { 'user-agent': 'audit-test/1.0' },
     })
-    const signed = await signing.json() as SignedUploadResponse
+    const signed = await signing.json() as SignedUpload
     expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })).status).toBe(200)
     expect((await api('/api/user/profile/image', { cookie: user.cookie })).status).toBe(200)
     expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)

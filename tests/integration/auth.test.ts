@@ -32,7 +32,7 @@ describe('user.image is not writable through Better Auth', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/profile image/i) })
     const [row] = await sql<{ image: string | null }>('select image from "user" where id = $1', [user.id])
-    expect(row.image).toBe('key-owned-by-the-server')
+    expect(row!.image).toBe('key-owned-by-the-server')
   })
 
   it('refuses image on update-user even alongside a valid name change', async () => {
@@ -40,7 +40,7 @@ describe('user.image is not writable through Better Auth', () => {
     const response = await api('/api/auth/update-user', { method: 'POST', cookie: user.cookie, json: { name: 'After', image: null } })
     expect(response.status).toBe(400)
     const [row] = await sql<{ name: string }>('select name from "user" where id = $1', [user.id])
-    expect(row.name).toBe('Before')
+    expect(row!.name).toBe('Before')
   })
 
   it('lets update-user change the name without touching image', async () => {

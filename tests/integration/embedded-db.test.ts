@@ -14,8 +14,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 async function query(url: string, text: string) {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
-  try { return (await client.query(text)).rows }
-  finally { await client.end() }
+  try {
+    return (await client.query(text)).rows
+  }
+  finally {
+    await client.end()
+  }
 }
 
 /** A separate node process that starts the database and prints its url, like `npm start` does. */
@@ -44,8 +48,12 @@ describe('embedded PostgreSQL', () => {
     await first.stop()
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false)
     const second = await startEmbeddedDatabase({ dataDir, port })
-    try { expect(await query(second.url, 'select value from kept')).toEqual([{ value: 'still here' }]) }
-    finally { await second.stop() }
+    try {
+      expect(await query(second.url, 'select value from kept')).toEqual([{ value: 'still here' }])
+    }
+    finally {
+      await second.stop()
+    }
   }, 120_000)
 
   it('refuses a second server on a data directory in use with one line from Postgres\' lock', async () => {
@@ -59,7 +67,9 @@ describe('embedded PostgreSQL', () => {
       expect(message).not.toContain('\n')
       expect(await query(running.url, 'select 1 as ok')).toEqual([{ ok: 1 }])
     }
-    finally { await running.stop() }
+    finally {
+      await running.stop()
+    }
   }, 120_000)
 
   it('stops cleanly on SIGTERM, and starts again after its owner was killed with SIGKILL', async () => {
@@ -77,7 +87,11 @@ describe('embedded PostgreSQL', () => {
     await killed.exited
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true)
     const again = await startEmbeddedDatabase({ dataDir, port })
-    try { expect(await query(again.url, 'select 1 as ok')).toEqual([{ ok: 1 }]) }
-    finally { await again.stop() }
+    try {
+      expect(await query(again.url, 'select 1 as ok')).toEqual([{ ok: 1 }])
+    }
+    finally {
+      await again.stop()
+    }
   }, 120_000)
 })

@@ -7,8 +7,12 @@ import { randomClientIp, updatedCookie, withoutSessionCache } from '../support/a
 async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: server.databaseUrl })
   await client.connect()
-  try { return (await client.query<T>(text)).rows }
-  finally { await client.end() }
+  try {
+    return (await client.query<T>(text)).rows
+  }
+  finally {
+    await client.end()
+  }
 }
 
 // A worker of its own whose Postgres sits behind a TCP hop the test can cut: "Postgres stopped" without stopping

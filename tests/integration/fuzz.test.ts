@@ -62,7 +62,7 @@ beforeAll(async () => {
 describe(`${CASES} generated malformed requests across ${endpoints.length} endpoints`, () => {
   it('never answer 5xx; every 4xx is JSON { statusCode, message }', async () => {
     const cases = fc.sample(fuzzCase, { numRuns: CASES, seed: SEED })
-    const tally = { cases: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }
+    const tally = { 'cases': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }
     const problems: string[] = []
 
     for (let start = 0; start < cases.length; start += 10) {
@@ -84,8 +84,12 @@ describe(`${CASES} generated malformed requests across ${endpoints.length} endpo
         if (response.status >= 500) problems.push(`${response.status} ${label}: ${text.slice(0, 200)}`)
         else if (response.status >= 400) {
           let parsed: { statusCode?: unknown, message?: unknown } | undefined
-          try { parsed = JSON.parse(text) }
-          catch {}
+          try {
+            parsed = JSON.parse(text)
+          }
+          catch {
+            // not JSON: reported just below
+          }
           if (parsed?.statusCode !== response.status || typeof parsed?.message !== 'string' || !parsed.message) {
             problems.push(`${response.status} without { statusCode, message }: ${label}: ${text.slice(0, 200)}`)
           }

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { api, signUp, type TestUser } from '../support/api'
 
 let user: TestUser
-beforeAll(async () => { user = await signUp() })
+beforeAll(async () => {
+  user = await signUp()
+})
 
 async function expectClientError(response: Response) {
   const text = await response.text()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, type SignedUploadResponse } from '../support/storage'
+import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedUpload } from '../support/storage'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])
@@ -10,10 +10,10 @@ const imageB = makePng(3, [0, 0, 255])
 async function requestUpload(user: TestUser, body: Record<string, unknown>) {
   const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: body })
   expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedUploadResponse
+  return await response.json() as SignedUpload
 }
 
-function put(signed: SignedUploadResponse, body: Uint8Array, headers = signedUploadHeaders(signed), url = signed.presignedUrl) {
+function put(signed: SignedUpload, body: Uint8Array<ArrayBuffer>, headers = signedUploadHeaders(signed), url = signed.presignedUrl) {
   return fetch(url, { method: 'PUT', headers, body })
 }
 
@@ -91,7 +91,7 @@ describe('POST /api/user/profile/image', () => {
       api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: 10 } })))
     const keys = new Set(await Promise.all(responses.map(async (response) => {
       expect(response.status).toBe(200)
-      return (await response.json() as SignedUploadResponse).key
+      return (await response.json() as SignedUpload).key
     })))
     expect(keys.size).toBe(1)
     const [row] = await sql<{ image: string }>('select image from "user" where id = $1', [user.id])
@@ -156,7 +156,7 @@ describe('storage enforces the signature (local S3 endpoint, SigV4 verified)', a
       key: signed.key,
       contentType: signed.contentType,
       contentLength: imageA.length,
-      metadata: { 'original-filename': signed.originalFilename, 'uploaded-by': signed.uploadedBy, 'uploaded-at': signed.uploadedAt },
+      metadata: uploadMetadata(signed),
       expiresIn: 1,
     })
     await new Promise(resolve => setTimeout(resolve, 2100))

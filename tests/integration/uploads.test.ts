@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
-import { localS3Credentials, signedUploadHeaders, type SignedUploadResponse } from '../support/storage'
-
-type SignedGenericUpload = SignedUploadResponse & { uploadId: string }
+import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedGenericUpload } from '../support/storage'
 
 async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number }) {
   const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
@@ -12,7 +10,7 @@ async function requestUpload(user: TestUser, body: { filename: string, contentTy
   return await response.json() as SignedGenericUpload
 }
 
-async function uploadFile(user: TestUser, filename: string, bytes: Buffer, contentType = 'text/plain') {
+async function uploadFile(user: TestUser, filename: string, bytes: Buffer<ArrayBuffer>, contentType = 'text/plain') {
   const signed = await requestUpload(user, { filename, contentType, fileSize: bytes.length })
   const put = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
   expect(put.status).toBe(200)
@@ -27,11 +25,10 @@ function storage() {
   return createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
 }
 
-async function plant(key: string, bytes: Buffer, contentType: string, uploadedBy: string) {
-  const metadata = { 'original-filename': 'x', 'uploaded-by': uploadedBy, 'uploaded-at': new Date().toISOString() }
-  const url = await storage().presignPut({ key, contentType, contentLength: bytes.length, metadata })
-  const headers: Record<string, string> = { 'content-type': contentType }
-  for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
+async function plant(key: string, bytes: Buffer<ArrayBuffer>, contentType: string, uploadedBy: string) {
+  const values = { originalFilename: 'x', uploadedBy, uploadedAt: new Date().toISOString() }
+  const url = await storage().presignPut({ key, contentType, contentLength: bytes.length, metadata: uploadMetadata(values) })
+  const headers = signedUploadHeaders({ contentType, ...values })
   expect((await fetch(url, { method: 'PUT', headers, body: bytes })).status).toBe(200)
 }
 

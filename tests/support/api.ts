@@ -62,6 +62,10 @@ export function updatedCookie(cookie: string, response: Response): string {
 export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: inject('databaseUrl') })
   await client.connect()
-  try { return (await client.query<T>(text, values)).rows }
-  finally { await client.end() }
+  try {
+    return (await client.query<T>(text, values)).rows
+  }
+  finally {
+    await client.end()
+  }
 }

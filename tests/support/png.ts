@@ -23,7 +23,7 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc])
 }
 
-export function makePng(size: number, [r, g, b]: [number, number, number]): Buffer {
+export function makePng(size: number, [r, g, b]: [number, number, number]): Buffer<ArrayBuffer> {
   const header = Buffer.alloc(13)
   header.writeUInt32BE(size, 0)
   header.writeUInt32BE(size, 4)

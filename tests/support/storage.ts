@@ -6,16 +6,5 @@ export function localS3Credentials(): { accessKeyId: string, secretAccessKey: st
   return config.r2_buckets.find((bucket: { binding: string }) => bucket.binding === 'GALLERY').local_dev.experimental_s3_credentials
 }
 
-export interface SignedUploadResponse {
-  presignedUrl: string
-  key: string
-  contentType: string
-  fileSize: number
-  expiresIn: number
-  uploadedBy: string
-  uploadedAt: string
-  originalFilename: string
-}
-
-/** The headers the browser sends: exactly the signed metadata (the same function the app uses). */
-export { signedUploadHeaders } from '../../composables/useDirectUpload'
+/** The upload contract exactly as the app uses it: the headers the browser sends and the signed answer's type. */
+export { signedUploadHeaders, uploadMetadata, type SignedGenericUpload, type SignedUpload } from '../../shared/utils/upload-contract'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { signedUploadHeaders } from '../../composables/useDirectUpload'
+import { signedUploadHeaders } from '../../shared/utils/upload-contract'
 
 // The local S3 endpoint's CORS is permissive, so it cannot catch a header missing from the R2 rule: this test does.
 const rule = JSON.parse(readFileSync('r2/cors.json', 'utf8')).rules[0]

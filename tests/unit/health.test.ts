@@ -9,7 +9,9 @@ describe('probe', () => {
   })
 
   it('reports a failing check without leaking its message', async () => {
-    const result = await probe(async () => { throw new Error('password authentication failed for user "admin"') }, 1000)
+    const result = await probe(async () => {
+      throw new Error('password authentication failed for user "admin"')
+    }, 1000)
     expect(result).toMatchObject({ ok: false, error: 'unreachable' })
     expect(JSON.stringify(result)).not.toContain('admin')
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeMetadataValue, encodeMetadataValue, filenameSchema, normaliseFilename } from '../../server/utils/metadata'
+import { filenameSchema } from '../../shared/utils/schemas'
+import { decodeMetadataValue, encodeMetadataValue, normaliseFilename } from '../../server/utils/metadata'
 
 describe('filename metadata', () => {
   it('encodes non-ASCII names into a value a browser can send as a header (ISO-8859-1)', () => {

@@ -1,1 +1,1 @@
-export default defineEventHandler(async event => withStatusCode(await useAuth(event).handler(toWebRequest(event))))
+export default defineEventHandler(async event => withStatusCode(await useBetterAuth(event).handler(toWebRequest(event))))

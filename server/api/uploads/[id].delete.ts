@@ -2,8 +2,9 @@ import { and, eq } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  const { id } = await readValidatedParams(event, uploadIdParamsSchema, UPLOAD_NOT_FOUND)
   const db = useDB(event)
-  const upload = await findOwnUpload(db, getRouterParam(event, 'id'), user.id)
+  const upload = await findOwnUpload(db, id, user.id)
   await useEnv(event).GALLERY.delete(upload.key)
   // While its upload URL could still write the key, the row stays as a tombstone (never listed, 404 everywhere)
   // so the cleanup task deletes whatever lands there later; after that, the row simply goes.

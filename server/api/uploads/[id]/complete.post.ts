@@ -2,8 +2,9 @@ import { and, eq, gt } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  const { id } = await readValidatedParams(event, uploadIdParamsSchema, UPLOAD_NOT_FOUND)
   const db = useDB(event)
-  const upload = await findOwnUpload(db, getRouterParam(event, 'id'), user.id)
+  const upload = await findOwnUpload(db, id, user.id)
   if (upload.status === 'committed') return toUploadView(upload)
   if (upload.expiresAt < orphanCutoff()) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
 
@@ -13,7 +14,7 @@ export default defineEventHandler(async (event) => {
     ? `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
     : object.httpMetadata?.contentType !== upload.contentType
       ? `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
-      : object.customMetadata?.['uploaded-by'] !== user.id
+      : object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== user.id
         ? 'the stored object was not uploaded by you'
         : null
   if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })

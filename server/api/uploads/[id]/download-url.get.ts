@@ -1,7 +1,8 @@
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  const { id } = await readValidatedParams(event, uploadIdParamsSchema, UPLOAD_NOT_FOUND)
   await enforceRateLimit(event, 'downloadUrls', user.id)
-  const upload = await findOwnUpload(useDB(event), getRouterParam(event, 'id'), user.id)
+  const upload = await findOwnUpload(useDB(event), id, user.id)
   if (upload.status !== 'committed') throw createError({ statusCode: 404, message: 'Upload not found' })
 
   const downloadUrl = await useSigner(event).presignGet({

@@ -8,6 +8,6 @@ export default defineEventHandler(async (event) => {
 
   const downloadUrl = await useSigner(event).presignGet({ key })
   recordPresignEvent(event, { userId: user.id, action: 'get', key, contentType: object.httpMetadata?.contentType, size: object.size })
-  const filename = decodeMetadataValue(object.customMetadata?.['original-filename']) ?? profileImageConfig.defaultFilename
+  const filename = decodeMetadataValue(object.customMetadata?.[UPLOAD_METADATA_KEYS.originalFilename]) ?? profileImagePolicy.defaultFilename
   return { hasImage: true as const, downloadUrl, filename, expiresIn: storageConfig.downloadUrlTtlSeconds }
 })

@@ -1,23 +1,30 @@
 import type { H3Event } from 'h3'
+import { createError, getRequestHeader } from 'h3'
 
-// Instrumentation for `npm run bench` (bench/), on only when the worker runs with GALLERY_BENCH=1, which nothing
-// but the benchmark sets. Counters live in the isolate: `wrangler dev` runs one, so they cover every request.
+// Instrumentation for `npm run bench`, compiled only into the benchmark's build (GALLERY_BENCH_BUILD=1, see
+// nuxt.config.ts) and on only when that worker runs with GALLERY_BENCH=1. Counters live in the isolate:
+// `wrangler dev` runs one, so they cover every request.
 
 const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0 }
+const statementsByRequest = new WeakMap<H3Event, number>()
 
 export function benchEnabled(event: H3Event): boolean {
-  return event.context.cloudflare?.env?.GALLERY_BENCH === '1'
+  return (event.context.cloudflare?.env as { GALLERY_BENCH?: string } | undefined)?.GALLERY_BENCH === '1'
 }
 
-/** Bench routes do not exist outside a benchmark run. */
+/** Bench routes answer nothing unless the worker runs for a benchmark. */
 export function requireBench(event: H3Event): void {
   if (!benchEnabled(event)) throw createError({ statusCode: 404, message: 'Not found' })
 }
 
 /** Called by the database driver wrapper for every statement a request sends. */
 export function countStatement(event: H3Event): void {
-  event.context.sqlStatements = (event.context.sqlStatements ?? 0) + 1
+  statementsByRequest.set(event, statementsSent(event) + 1)
   totals.sqlStatements++
+}
+
+export function statementsSent(event: H3Event): number {
+  return statementsByRequest.get(event) ?? 0
 }
 
 /** Request body bytes as the Worker receives them (declared length; a body without one is counted apart). */

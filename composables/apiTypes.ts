@@ -1,0 +1,7 @@
+import type { InternalApi } from 'nitropack/types'
+
+// Response types as Nitro infers them from the route handlers (serialised: dates are strings): never re-declared.
+export type UploadPage = InternalApi['/api/uploads']['get']
+export type UploadView = UploadPage['items'][number]
+export type ProfileImageInfo = InternalApi['/api/user/profile/image']['get']
+export type ActivityItem = InternalApi['/api/user/activity']['get']['items'][number]

@@ -1,4 +1,0 @@
-export default defineEventHandler((event) => {
-  requireBench(event)
-  return benchTotals()
-})

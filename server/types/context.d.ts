@@ -1,0 +1,25 @@
+import type { ExecutionContext } from '@cloudflare/workers-types'
+import type { Auth, SessionWithUser } from '../utils/auth'
+import type { Database } from '../utils/db'
+
+// Every key the server puts on event.context, typed (h3 would otherwise type them all as `any`).
+declare module 'h3' {
+  interface H3EventContext {
+    /** Set by Nitro's cloudflare-module entry: the bindings (read through useEnv) and the execution context. */
+    cloudflare?: { env: unknown, context: ExecutionContext, request: Request }
+    /** The request's database and how to close it (server/utils/db.ts). */
+    db?: Database
+    closeDB?: () => Promise<void>
+    /** Called for every SQL statement the request sends (set only by the benchmark build's plugin). */
+    onStatement?: () => void
+    /** The request's Better Auth instance and the session requireUser found. */
+    auth?: Auth
+    session?: SessionWithUser
+    /** The profile-image key the session cookie cache is being rewritten with (server/utils/auth.ts). */
+    profileImageKeyToCache?: string
+    /** Work started once the response is out (server/utils/background.ts). */
+    deferredWork?: (() => Promise<unknown>)[]
+  }
+}
+
+export {}

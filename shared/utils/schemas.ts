@@ -1,0 +1,55 @@
+// The zod schemas of every request body, query and route parameter: the server validates with them, the browser and
+// the tests can build requests against them, and z.infer gives the request types.
+import { z } from 'zod'
+import { profileImagePolicy, uploadPolicy } from './policy'
+
+/** C0 and C1 control characters (CR, LF, NUL, …): never allowed in names or header values. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/
+
+export function filenameSchema(maxLength: number) {
+  return z.string()
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .refine(name => name.isWellFormed(), 'must be valid Unicode text')
+    .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as CR or LF')
+}
+
+function fileSizeSchema(maxBytes: number) {
+  return z.number().int('must be a whole number of bytes').min(1, 'must be at least 1 byte')
+    .max(maxBytes, `must be at most ${maxBytes} bytes`)
+}
+
+/** `POST /api/user/profile/image` */
+export const profileImageRequestSchema = z.object({
+  contentType: z.enum(profileImagePolicy.contentTypes, `must be one of ${profileImagePolicy.contentTypes.join(', ')}`),
+  fileSize: fileSizeSchema(profileImagePolicy.maxBytes),
+  originalFilename: filenameSchema(profileImagePolicy.maxFilenameLength).optional(),
+})
+export type ProfileImageRequest = z.infer<typeof profileImageRequestSchema>
+
+/** `PATCH /api/user/profile`. Strict: `image` (the storage key) or any other field is refused, never dropped. */
+export const profileUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
+    .refine(name => name.isWellFormed(), 'must be valid Unicode text')
+    .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters'),
+})
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>
+
+/** `POST /api/uploads/pre-signed-url` */
+export const uploadRequestSchema = z.object({
+  filename: filenameSchema(uploadPolicy.maxFilenameLength).refine(name => name.trim().length > 0, 'must not be empty'),
+  contentType: z.enum(uploadPolicy.contentTypes, 'is not an allowed file type'),
+  fileSize: fileSizeSchema(uploadPolicy.maxBytes),
+})
+export type UploadRequest = z.infer<typeof uploadRequestSchema>
+
+/** `GET /api/uploads?limit=&offset=` */
+export const uploadListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(uploadPolicy.maxListPageSize).default(uploadPolicy.listPageSize),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+})
+
+/** `/api/uploads/:id/…` */
+export const uploadIdParamsSchema = z.object({
+  id: z.uuid(),
+})
