@@ -17,12 +17,19 @@ export function useUploads() {
   const nextOffset = ref<number | null>(null)
   const listLoading = ref(false)
   const listError = ref<string | null>(null)
+  const usage = ref<StorageUsage | null>(null)
   const queue = ref<QueuedUpload[]>([])
   const inFlight = new Map<number, DirectUpload>()
   const cancelRequested = new Set<number>()
   let localIds = 0
 
+  /** The usage bar is a convenience: a failure to read it never hides the list. */
+  async function refreshUsage() {
+    usage.value = await $fetch('/api/uploads/usage').catch(() => usage.value)
+  }
+
   async function refresh() {
+    void refreshUsage()
     listLoading.value = true
     listError.value = null
     try {
@@ -72,6 +79,7 @@ export function useUploads() {
       item.status = 'verifying'
       const committed = await $fetch(`/api/uploads/${item.uploadedId}/complete`, { method: 'POST' })
       item.status = 'done'
+      void refreshUsage()
       if (!items.value.some(known => known.id === committed.id)) {
         items.value = [committed, ...items.value]
         if (nextOffset.value !== null) nextOffset.value++
@@ -151,10 +159,11 @@ export function useUploads() {
     await $fetch(`/api/uploads/${id}`, { method: 'DELETE' }).catch((error: { statusCode?: number }) => {
       if (error?.statusCode !== 404) throw error
     })
+    void refreshUsage()
     if (!items.value.some(item => item.id === id)) return
     items.value = items.value.filter(item => item.id !== id)
     if (nextOffset.value !== null) nextOffset.value--
   }
 
-  return { items, nextOffset, listLoading, listError, queue, limits, refresh, loadMore, add, retry, cancel, dismiss, download, remove }
+  return { items, usage, nextOffset, listLoading, listError, queue, limits, refresh, loadMore, add, retry, cancel, dismiss, download, remove }
 }

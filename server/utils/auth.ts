@@ -64,20 +64,19 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (PATHS_THAT_MUST_NOT_SET_IMAGE.has(ctx.path) && ctx.body && typeof ctx.body === 'object' && 'image' in ctx.body) {
-          throw new APIError('BAD_REQUEST', { message: 'The profile image cannot be set here; upload it from the profile page' })
+          throw new APIError('BAD_REQUEST', { message: IMAGE_REFUSAL_MESSAGE })
         }
       }),
     },
     databaseHooks: {
-      // Second line of defence should another Better Auth path ever pass `image` through.
+      // Second line of defence should another Better Auth path ever pass `image` through: refuse, never strip.
       user: {
-        create: { before: async user => ({ data: { ...user, image: null } }) },
-        update: {
-          before: async (user) => {
-            const { image: _ignored, ...rest } = user
-            return { data: rest }
-          },
-        },
+        create: { before: async (user) => {
+          refuseImageWrite(user)
+        } },
+        update: { before: async (data) => {
+          refuseImageUpdate(data)
+        } },
       },
     },
   })

@@ -13,6 +13,8 @@ export const authConfig = {
 
 export const healthConfig = {
   probeTimeoutMs: 3000,
+  /** How long an anonymous /api/health answer is reused (local callers always get a live probe). */
+  cacheSeconds: 15,
 } as const
 
 export const storageConfig = {
@@ -27,6 +29,10 @@ export const storageConfig = {
 
 /** Generic uploads: what the server alone decides (what the browser checks too lives in shared/utils/policy.ts). */
 export const uploadsConfig = {
+  /** Per user: committed plus live pending uploads may hold at most this many bytes. */
+  quotaBytes: 1024 ** 3,
+  /** Per user: at most this many uploads signed but not yet completed (live pending rows). */
+  maxPendingUploads: 50,
   /** Pending rows older than the upload URL's expiry plus this margin are orphans. */
   orphanMarginSeconds: 3_600,
   cleanupBatchSize: 100,
@@ -40,8 +46,12 @@ export const uploadsConfig = {
  * block in wrangler.jsonc is what counts; tests/unit/config.test.ts keeps these numbers equal to it.
  */
 export const rateLimitConfig = {
-  uploadUrls: { binding: 'UPLOAD_URL_LIMITER', limit: 30, periodSeconds: 60 },
-  downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60 },
+  uploadUrls: { binding: 'UPLOAD_URL_LIMITER', limit: 30, periodSeconds: 60, what: 'uploads' },
+  downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60, what: 'downloads' },
+  /** Commits and deletes: each costs storage calls and writes. */
+  changes: { binding: 'CHANGE_LIMITER', limit: 60, periodSeconds: 60, what: 'changes' },
+  /** The uploads and activity lists: each is a query. */
+  lists: { binding: 'LIST_LIMITER', limit: 120, periodSeconds: 60, what: 'list requests' },
   /** Better Auth's limiter on /api/auth/* (per client IP; sign-in/sign-up have its stricter built-in rule). */
   auth: { windowSeconds: 60, max: 100 },
 } as const

@@ -7,6 +7,8 @@ export interface GalleryEnv {
   HYPERDRIVE: Hyperdrive
   UPLOAD_URL_LIMITER: RateLimit
   DOWNLOAD_URL_LIMITER: RateLimit
+  CHANGE_LIMITER: RateLimit
+  LIST_LIMITER: RateLimit
   BETTER_AUTH_SECRET?: string
   BETTER_AUTH_URL?: string
   CLOUDFLARE_ACCOUNT_ID?: string

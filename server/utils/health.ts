@@ -1,3 +1,6 @@
+import type { H3Event } from 'h3'
+import { sql } from 'drizzle-orm'
+
 export interface ProbeResult { ok: boolean, latencyMs: number, error?: string }
 
 export async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<ProbeResult> {
@@ -18,4 +21,31 @@ export async function probe(check: () => Promise<unknown>, timeoutMs: number): P
   finally {
     clearTimeout(timer)
   }
+}
+
+export interface HealthReport { status: 'ok' | 'unavailable', database: ProbeResult, storage: ProbeResult }
+
+/** One live probe of each dependency: a database round trip and a storage HEAD. */
+export async function checkHealth(event: H3Event): Promise<HealthReport> {
+  const [database, storage] = await Promise.all([
+    probe(() => useDB(event).execute(sql`select 1`), healthConfig.probeTimeoutMs),
+    probe(() => useEnv(event).GALLERY.head('health-probe'), healthConfig.probeTimeoutMs),
+  ])
+  return { status: database.ok && storage.ok ? 'ok' : 'unavailable', database, storage }
+}
+
+// Plain data, per isolate: a result (never a connection or a promise) may outlive the request that made it.
+let recent: { report: HealthReport, until: number } | undefined
+
+/** The last probe's result while it is younger than healthConfig.cacheSeconds, else a new probe. */
+export async function recentHealth(event: H3Event): Promise<HealthReport> {
+  if (recent && recent.until > Date.now()) return recent.report
+  const report = await checkHealth(event)
+  recent = { report, until: Date.now() + healthConfig.cacheSeconds * 1000 }
+  return report
+}
+
+/** Cloudflare sets cf-connecting-ip on every request from the internet; only a local run (wrangler dev) lacks it. */
+export function isLocalCaller(event: H3Event): boolean {
+  return !getRequestHeader(event, 'cf-connecting-ip')
 }

@@ -1,3 +1,4 @@
+import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import type { H3Event } from 'h3'
 import { eq, sql } from 'drizzle-orm'
 
@@ -23,4 +24,27 @@ export async function currentProfileImageKey(event: H3Event, user: { id: string,
   const [row] = await useDB(event).select({ image: tables.user.image }).from(tables.user).where(eq(tables.user.id, user.id))
   if (row?.image) await cacheProfileImageKey(event, row.image)
   return row?.image ?? null
+}
+
+// The stable key and a 24 h upload URL mean a URL issued before a delete (an upload still in flight, a leaked URL)
+// could put the image back afterwards. A delete therefore leaves a marker next to the key with its time; an object
+// whose signed `uploaded-at` is not later than that marker came through such a URL and is removed when seen.
+const deletionMarkerKey = (key: string) => `${key}/deleted`
+const DELETED_AT = 'deleted-at'
+
+/** Deletes the current profile image so that no upload URL issued before now can bring it back. */
+export async function deleteProfileImage(bucket: R2Bucket, key: string): Promise<void> {
+  await bucket.put(deletionMarkerKey(key), '', { customMetadata: { [DELETED_AT]: new Date().toISOString() } })
+  await bucket.delete(key)
+}
+
+/** The current profile image object, or null; a stray written through a URL older than the last delete is removed. */
+export async function currentProfileImage(bucket: R2Bucket, key: string): Promise<R2Object | null> {
+  const [object, marker] = await Promise.all([bucket.head(key), bucket.head(deletionMarkerKey(key))])
+  if (!object || !marker) return object
+  const uploadedAt = Date.parse(object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedAt] ?? '')
+  const deletedAt = Date.parse(marker.customMetadata?.[DELETED_AT] ?? '')
+  if (!(uploadedAt <= deletedAt)) return object
+  await bucket.delete(key)
+  return null
 }

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm'
+import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
 import { FILE_TYPES, uploadPolicy } from '../../shared/utils/policy'
 import { normaliseFilename } from './metadata'
 
@@ -47,4 +47,40 @@ export async function findOwnUpload(db: Database, id: string, ownerId: string): 
     .where(and(eq(tables.upload.id, id), eq(tables.upload.ownerId, ownerId), ne(tables.upload.status, 'deleted')))
   if (!row) throw createError(UPLOAD_NOT_FOUND)
   return row
+}
+
+export interface StorageUsage { usedBytes: number, quotaBytes: number, pendingCount: number, pendingCap: number }
+
+/**
+ * Inserts the pending row of a new upload only while the owner stays within the byte quota (committed + live pending)
+ * and under the pending cap, in one call to `reserve_upload` (drizzle/migrations/0004_upload_quota.sql), which
+ * serialises one owner's reservations. A refusal is a JSON 4xx saying used / limit in human units.
+ */
+export async function reserveUpload(db: Database, row: Omit<typeof tables.upload.$inferInsert, 'status'>): Promise<StorageUsage> {
+  const { rows } = await db.execute<{ reserved: boolean, used_bytes: string, pending_count: number }>(sql`
+    select * from reserve_upload(${row.id}, ${row.ownerId}, ${row.key}, ${row.originalFilename}, ${row.contentType},
+      ${row.declaredSize}, ${row.expiresAt.toISOString()}, ${uploadsConfig.quotaBytes}, ${uploadsConfig.maxPendingUploads},
+      ${orphanCutoff().toISOString()})`)
+  const result = rows[0]!
+  const usage = { usedBytes: Number(result.used_bytes), quotaBytes: uploadsConfig.quotaBytes, pendingCount: result.pending_count, pendingCap: uploadsConfig.maxPendingUploads }
+  if (result.reserved) return usage
+  if (usage.pendingCount >= usage.pendingCap) {
+    throw createError({ statusCode: 409, message: `You have ${usage.pendingCount} uploads still in progress (the limit is ${usage.pendingCap}). Let them finish or cancel some, then try again.` })
+  }
+  throw createError({
+    statusCode: 413,
+    message: `Not enough storage left: ${formatBytes(usage.usedBytes)} of ${formatBytes(usage.quotaBytes)} used, and this file needs ${formatBytes(row.declaredSize)}. Delete some files first.`,
+  })
+}
+
+/** What the owner's uploads hold now, counted as reserve_upload counts it. */
+export async function storageUsage(db: Database, ownerId: string): Promise<StorageUsage> {
+  const [row] = await db.select({
+    usedBytes: sql<string>`coalesce(sum(${tables.upload.declaredSize}), 0)`,
+    pendingCount: sql<number>`(count(*) filter (where ${tables.upload.status} = 'pending'))::integer`,
+  }).from(tables.upload).where(and(eq(tables.upload.ownerId, ownerId), or(
+    eq(tables.upload.status, 'committed'),
+    and(eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())),
+  )))
+  return { usedBytes: Number(row?.usedBytes ?? 0), quotaBytes: uploadsConfig.quotaBytes, pendingCount: row?.pendingCount ?? 0, pendingCap: uploadsConfig.maxPendingUploads }
 }

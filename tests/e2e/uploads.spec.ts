@@ -85,3 +85,13 @@ test('cancel a slow upload, then retry it to completion', async ({ signedInPage:
   await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   await expect(page.getByTestId('upload-row')).toHaveCount(1)
 })
+
+test('the page shows how much of the storage quota is used, and updates after an upload', async ({ signedInPage: page }) => {
+  await visit(page, '/uploads')
+  const usage = page.getByTestId('storage-usage')
+  await expect(usage).toContainText('0 B of 1.0 GB used')
+  await page.getByLabel('Choose files to upload').setInputFiles([{ name: 'two-mib.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2 * MiB) }])
+  await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+  await expect(usage).toContainText('2.0 MB of 1.0 GB used')
+  await expect(usage.getByRole('progressbar')).toBeVisible()
+})

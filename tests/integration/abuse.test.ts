@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, signUp, sql } from '../support/api'
+import { api, baseURL, signUp, sql } from '../support/api'
 import { makePng } from '../support/png'
 import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 
@@ -62,8 +62,10 @@ describe('security headers', () => {
     expect(response.status).toBe(200)
     const csp = response.headers.get('content-security-policy')!
     const directive = (name: string) => csp.split(';').map(part => part.trim()).find(part => part.startsWith(`${name} `))
-    expect(directive('img-src')).toBe(`img-src 'self' http://localhost:8790 blob: data:`)
-    expect(directive('connect-src')).toBe(`connect-src 'self' http://localhost:8790 blob:`)
+    // The worker's own origin is the local storage origin (the suite's worker runs on a free port).
+    const storageOrigin = new URL(baseURL).origin
+    expect(directive('img-src')).toBe(`img-src 'self' ${storageOrigin} blob: data:`)
+    expect(directive('connect-src')).toBe(`connect-src 'self' ${storageOrigin} blob:`)
     expect(directive('frame-ancestors')).toBe(`frame-ancestors 'none'`)
     expect(csp).not.toMatch(/\*/)
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')

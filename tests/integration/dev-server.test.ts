@@ -12,7 +12,7 @@ import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 // `npm run dev` (nuxt dev with hot reload, Nitro's Cloudflare emulation): the core flow works there too. The dev
 // server signs for /cdn-cgi/local/r2/s3 on its own origin and relays to the emulation's storage (server/dev/), so
 // what the browser PUTs is what the GALLERY binding reads.
-const PORT = 8796
+const PORT = await freePort()
 const origin = `http://localhost:${PORT}`
 const dataDir = mkdtempSync(join(tmpdir(), 'gallery-dev-'))
 chmodSync(dataDir, 0o755) // the embedded server runs as user postgres when the tests run as root

@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../scripts/embedded-db.mjs'
 import { waitForHttp } from '../../scripts/worker.mjs'
 import { makePng } from '../support/png'
 import { signedUploadHeaders } from '../support/storage'
 
 // The README's run command path (`npm start` = build + scripts/local.mjs serve) on embedded defaults:
 // the embedded database, local R2, no DATABASE_URL, no credentials.
-const PORT = 8793
-const DB_PORT = 54339
+const PORT = await freePort()
+const DB_PORT = await freePort()
 const origin = `http://localhost:${PORT}`
 const dataDir = mkdtempSync(join(tmpdir(), 'gallery-embedded-'))
 chmodSync(dataDir, 0o755) // the embedded server runs as user postgres when the tests run as root

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { freePort } from '../../scripts/embedded-db.mjs'
 import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
 import pg from 'pg'
@@ -17,7 +18,7 @@ async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
 
 // A worker of its own whose Postgres sits behind a TCP hop the test can cut: "Postgres stopped" without stopping
 // the shared server the other suites use.
-const PORT = 8794
+const PORT = await freePort()
 const origin = `http://localhost:${PORT}`
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>
 let server: Awaited<ReturnType<typeof startTestServer>>
@@ -114,5 +115,22 @@ describe('Postgres goes away and comes back', () => {
     await proxy.start()
     await expect.poll(async () => (await fetch(`${origin}/api/health`)).status, { timeout: 15_000 }).toBe(200)
     for (const response of await Promise.all(signingRequests(withoutSessionCache(cachedCookie)))) expect(response.status).toBe(200)
+  })
+})
+
+describe('/api/health for anonymous callers from the internet', () => {
+  it('answers from a recent result instead of opening a connection per hit', async () => {
+    const fromTheInternet = { 'cf-connecting-ip': '203.0.113.7' }
+    const before = proxy.connections()
+    expect((await fetch(`${origin}/api/health`, { headers: fromTheInternet })).status).toBe(200)
+    const responses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${origin}/api/health`, { headers: fromTheInternet })))
+    for (const response of responses) expect(await response.json()).toMatchObject({ status: 'ok', database: { ok: true } })
+    expect(proxy.connections() - before).toBeLessThanOrEqual(1)
+  })
+
+  it('still probes live for a local caller', async () => {
+    const before = proxy.connections()
+    for (let i = 0; i < 3; i++) expect((await fetch(`${origin}/api/health`)).status).toBe(200)
+    expect(proxy.connections() - before).toBe(3)
   })
 })

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node'
+import { freePort } from '../../scripts/embedded-db.mjs'
 import { startTestPostgres, startTestServer } from './test-server.mjs'
 
 declare module 'vitest' {
@@ -10,12 +11,12 @@ declare module 'vitest' {
   }
 }
 
-const INTEGRATION_PORT = 8790
 
 export default async function setup(project: TestProject) {
   const postgres = await startTestPostgres()
   try {
-    const server = await startTestServer({ port: INTEGRATION_PORT, postgresUrl: postgres.url, stdio: 'ignore' })
+    // Free ports, not fixed ones: a second suite on the same machine (CI next to a developer) must not answer ours.
+    const server = await startTestServer({ port: await freePort(), postgresUrl: postgres.url, stdio: 'ignore' })
     project.provide('baseURL', server.baseURL)
     project.provide('databaseUrl', server.databaseUrl)
     project.provide('postgresUrl', postgres.url)

@@ -6,7 +6,9 @@ import net from 'node:net'
  */
 export async function startTcpProxy(target: { host: string, port: number }) {
   const sockets = new Set<net.Socket>()
+  let connections = 0
   const server = net.createServer((client) => {
+    connections++
     const upstream = net.connect(target.port, target.host)
     for (const socket of [client, upstream]) {
       sockets.add(socket)
@@ -24,6 +26,8 @@ export async function startTcpProxy(target: { host: string, port: number }) {
   const port = (server.address() as net.AddressInfo).port
   return {
     port,
+    /** Connections accepted since the proxy started: each is one the worker opened to Postgres. */
+    connections: () => connections,
     async stop() {
       for (const socket of sockets) socket.destroy()
       await new Promise(resolve => server.close(resolve))

@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  await enforceRateLimit(event, 'lists', user.id)
   const { limit, offset } = await readValidatedQuery(event, uploadListQuerySchema,
     { statusCode: 400, message: 'limit and offset must be non-negative whole numbers' })
 

@@ -6,7 +6,7 @@ export default defineEventHandler(async (event): Promise<SignedGenericUpload> =>
   const id = crypto.randomUUID()
   const filename = normaliseFilename(rawFilename, uploadPolicy.fallbackExtension)
   const key = `${crypto.randomUUID()}.${extensionFor(contentType, filename)}`
-  await useDB(event).insert(tables.upload).values({
+  await reserveUpload(useDB(event), {
     id,
     ownerId: user.id,
     key,

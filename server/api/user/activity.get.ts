@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
+  await enforceRateLimit(event, 'lists', user.id)
   const events = await useDB(event)
     .select({
       action: tables.presignEvent.action,

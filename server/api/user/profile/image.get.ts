@@ -3,7 +3,7 @@ export default defineEventHandler(async (event) => {
   await enforceRateLimit(event, 'downloadUrls', user.id)
   const key = await currentProfileImageKey(event, user)
   // A key assigned but never uploaded (or deleted) has no object: report no image rather than a broken link.
-  const object = key ? await useEnv(event).GALLERY.head(key) : null
+  const object = key ? await currentProfileImage(useEnv(event).GALLERY, key) : null
   if (!key || !object) return { hasImage: false as const }
 
   const downloadUrl = await useSigner(event).presignGet({ key })

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { createSigner } from '../../server/utils/r2'
+import { api, baseURL, signUp, type TestUser } from '../support/api'
+import { makePng } from '../support/png'
+import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
+
+// A profile image deleted by its owner stays deleted, even when an upload URL issued before the delete (still valid
+// for 24 h: an upload in flight, a leaked URL) is used afterwards.
+async function uploadUrl(user: TestUser, bytes: Uint8Array) {
+  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length } })
+  expect(response.status).toBe(200)
+  return await response.json() as SignedUpload
+}
+
+const put = (signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>) => fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+
+async function objectExists(key: string) {
+  const { accessKeyId, secretAccessKey } = localS3Credentials()
+  const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
+  const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))
+  await response.arrayBuffer()
+  return response.status === 200
+}
+
+describe('DELETE /api/user/profile/image', () => {
+  it('cannot be undone by an upload URL issued before the delete', async () => {
+    const user = await signUp()
+    const image = makePng(3, [9, 9, 9])
+    const early = await uploadUrl(user, image)
+    expect((await put(early, image)).status).toBe(200)
+    const stale = await uploadUrl(user, image) // issued before the delete, used after it
+
+    expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect((await put(stale, image)).status).toBe(200) // storage accepts it: the URL is still valid
+    expect(await objectExists(stale.key)).toBe(true)
+
+    const shown = await (await api('/api/user/profile/image', { cookie: user.cookie })).json()
+    expect(shown).toEqual({ hasImage: false })
+    expect(await objectExists(stale.key)).toBe(false) // the stray is gone, not just hidden
+  })
+
+  it('lets a URL issued after the delete set a new image', async () => {
+    const user = await signUp()
+    const first = makePng(2, [1, 1, 1])
+    const second = makePng(4, [2, 2, 2])
+    expect((await put(await uploadUrl(user, first), first)).status).toBe(200)
+    expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect((await put(await uploadUrl(user, second), second)).status).toBe(200)
+
+    const shown = await (await api('/api/user/profile/image', { cookie: user.cookie })).json()
+    expect(shown.hasImage).toBe(true)
+    expect(Buffer.from(await (await fetch(shown.downloadUrl)).arrayBuffer()).equals(second)).toBe(true)
+  })
+})
