@@ -11,7 +11,6 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject) {
   const postgres = await startTestPostgres()
   try {
