@@ -45,7 +45,10 @@ export async function recentHealth(event: H3Event): Promise<HealthReport> {
   return report
 }
 
-/** Cloudflare sets cf-connecting-ip on every request from the internet; only a local run (wrangler dev) lacks it. */
+const LOOPBACK = new Set(['127.0.0.1', '::1'])
+
+/** Cloudflare sets cf-connecting-ip to the client's address, never a loopback one; wrangler dev sets 127.0.0.1. */
 export function isLocalCaller(event: H3Event): boolean {
-  return !getRequestHeader(event, 'cf-connecting-ip')
+  const client = getRequestHeader(event, 'cf-connecting-ip')
+  return !client || LOOPBACK.has(client)
 }

@@ -15,5 +15,5 @@ export function refuseImageWrite(user: { image?: unknown }): void {
 
 /** On updates even a null is refused: clearing the key would orphan the object stored under it. */
 export function refuseImageUpdate(data: Record<string, unknown>): void {
-  if ('image' in data) throw new APIError('BAD_REQUEST', { message: IMAGE_REFUSAL_MESSAGE })
+  if (data.image !== undefined) throw new APIError('BAD_REQUEST', { message: IMAGE_REFUSAL_MESSAGE })
 }

@@ -20,5 +20,7 @@ describe('the image guard behind Better Auth', () => {
       expect(() => refuseImageUpdate({ name: 'Ann', image })).toThrow(APIError)
     }
     expect(() => refuseImageUpdate({ name: 'Ann', updatedAt: new Date() })).not.toThrow()
+    // Better Auth's update-user passes every user field it knows, unset ones as undefined.
+    expect(() => refuseImageUpdate({ name: 'Ann', image: undefined })).not.toThrow()
   })
 })
