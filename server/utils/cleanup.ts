@@ -1,25 +1,28 @@
 import type { R2Bucket } from '@cloudflare/workers-types'
 import { and, inArray, lt } from 'drizzle-orm'
 
-export interface CleanupResult { rows: number, batches: number }
+/** `backlog`: eligible rows the run left for the next one (0 when it drained them all). */
+export interface CleanupResult { rows: number, batches: number, backlog: number }
 
 const UNCOMMITTED = ['pending', 'deleted'] as const
 
 /**
  * Deletes generic uploads whose URL expired more than a margin ago without being committed (`pending`), and the
- * tombstones of deleted ones (`deleted`), with their objects, in bounded batches. Objects go first: should that
- * fail, the rows are still there for the next run. Past the cutoff no URL can write and /complete refuses,
- * so nothing can be committed in between.
+ * tombstones of deleted ones (`deleted`, including those whose object delete failed), with their objects, a batch
+ * at a time until none are left or the time budget is spent. Objects go first: should that fail, the rows are still
+ * there for the next run. Past the cutoff no URL can write and /complete refuses, so nothing can be committed in
+ * between.
  */
 export async function cleanupOrphanedUploads(db: Database, bucket: R2Bucket, now = new Date()): Promise<CleanupResult> {
-  const cutoff = orphanCutoff(now)
-  const result: CleanupResult = { rows: 0, batches: 0 }
-  while (result.batches < uploadsConfig.cleanupMaxBatches) {
+  const eligible = and(inArray(tables.upload.status, UNCOMMITTED), lt(tables.upload.expiresAt, orphanCutoff(now)))
+  const deadline = Date.now() + uploadsConfig.cleanupTimeBudgetMs
+  const result: CleanupResult = { rows: 0, batches: 0, backlog: 0 }
+  while (Date.now() < deadline) {
     const batch = await db.select({ id: tables.upload.id, key: tables.upload.key }).from(tables.upload)
-      .where(and(inArray(tables.upload.status, UNCOMMITTED), lt(tables.upload.expiresAt, cutoff)))
+      .where(eligible)
       .orderBy(tables.upload.expiresAt)
       .limit(uploadsConfig.cleanupBatchSize)
-    if (batch.length === 0) break
+    if (batch.length === 0) return result
     await bucket.delete(batch.map(row => row.key))
     const removed = await db.delete(tables.upload)
       .where(and(inArray(tables.upload.id, batch.map(row => row.id)), inArray(tables.upload.status, UNCOMMITTED)))
@@ -27,6 +30,7 @@ export async function cleanupOrphanedUploads(db: Database, bucket: R2Bucket, now
     result.rows += removed.length
     result.batches++
   }
+  result.backlog = await db.$count(tables.upload, eligible)
   return result
 }
 

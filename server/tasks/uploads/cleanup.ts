@@ -9,7 +9,8 @@ export default defineTask({
     try {
       const started = Date.now()
       const result = await cleanupOrphanedUploads(db, env.GALLERY)
-      console.log(JSON.stringify({ event: 'uploads.cleanup', deletedRows: result.rows, batches: result.batches, ms: Date.now() - started }))
+      const { rows: deletedRows, batches, backlog } = result
+      console.log(JSON.stringify({ event: 'uploads.cleanup', deletedRows, batches, backlog, ms: Date.now() - started }))
       return { result }
     }
     finally {
