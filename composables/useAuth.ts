@@ -36,10 +36,17 @@ export function useAuth() {
     await refresh()
   }
 
+  /** Deletes the account and everything it stored; the password is asked again. */
+  async function deleteAccount(password: string) {
+    const { error } = await authClient().deleteUser({ password })
+    if (error) throw new Error(error.status === 400 && /password/i.test(error.message ?? '') ? 'Wrong password' : (error.message ?? 'Could not delete the account'))
+    user.value = null
+  }
+
   async function signOut() {
     await authClient().signOut()
     user.value = null
   }
 
-  return { user: readonly(user), refresh, ensureLoaded, signUp, signIn, signOut }
+  return { user: readonly(user), refresh, ensureLoaded, signUp, signIn, signOut, deleteAccount }
 }

@@ -93,3 +93,12 @@ export const rateLimit = pgTable('rate_limit', {
   count: integer('count').notNull(),
   lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
 })
+
+// Objects whose owner is gone (a deleted account): the cleanup deletes each key again on every run until no upload URL
+// issued before the deletion can write it any more, then drops the row. Keeps storage from holding ownerless objects
+// even when a delete fails part-way or a still-valid URL is used afterwards.
+export const orphanedObject = pgTable('orphaned_object', {
+  key: text('key').primaryKey(),
+  deleteAgainUntil: timestamp('delete_again_until', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})

@@ -56,6 +56,10 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
       schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification, rateLimit: tables.rateLimit },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: authConfig.minPasswordLength, autoSignIn: true },
+    user: {
+      // "Delete account" on /profile: the password is re-entered (hooks.before insists); storage goes first.
+      deleteUser: { enabled: true, beforeDelete: user => releaseAccountStorage(db, env.GALLERY, user.id) },
+    },
     session: { cookieCache: { enabled: true, maxAge: authConfig.sessionCacheSeconds } },
     plugins: [sessionCachePlugin(event)],
     advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
@@ -65,6 +69,9 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
       before: createAuthMiddleware(async (ctx) => {
         if (PATHS_THAT_MUST_NOT_SET_IMAGE.has(ctx.path) && ctx.body && typeof ctx.body === 'object' && 'image' in ctx.body) {
           throw new APIError('BAD_REQUEST', { message: IMAGE_REFUSAL_MESSAGE })
+        }
+        if (ctx.path === '/delete-user' && !(typeof ctx.body?.password === 'string' && ctx.body.password)) {
+          throw new APIError('BAD_REQUEST', { message: 'Enter your password to delete your account' })
         }
       }),
     },

@@ -30,6 +30,11 @@ export async function currentProfileImageKey(event: H3Event, user: { id: string,
 // could put the image back afterwards. A delete therefore leaves a marker next to the key with its time; an object
 // whose signed `uploaded-at` is not later than that marker came through such a URL and is removed when seen.
 const deletionMarkerKey = (key: string) => `${key}/deleted`
+
+/** Objects stored next to a profile image (its deletion marker), which go with the account. */
+export function profileImageCompanionKeys(key: string): string[] {
+  return [deletionMarkerKey(key)]
+}
 const DELETED_AT = 'deleted-at'
 
 /** Deletes the current profile image so that no upload URL issued before now can bring it back. */

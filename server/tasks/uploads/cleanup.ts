@@ -1,7 +1,7 @@
 import type { GalleryEnv } from '../../utils/env'
 
 export default defineTask({
-  meta: { name: 'uploads:cleanup', description: 'Delete abandoned pending uploads and their objects' },
+  meta: { name: 'uploads:cleanup', description: 'Delete abandoned pending uploads, deleted accounts\' objects, and their rows' },
   async run({ context }) {
     const env = (context as { cloudflare?: { env: GalleryEnv } }).cloudflare?.env
     if (!env) throw new Error('uploads:cleanup needs the Cloudflare bindings (run it through the cron trigger)')
@@ -9,9 +9,10 @@ export default defineTask({
     try {
       const started = Date.now()
       const result = await cleanupOrphanedUploads(db, env.GALLERY)
+      const orphans = await cleanupOrphanedObjects(db, env.GALLERY)
       const { rows: deletedRows, batches, backlog } = result
-      console.log(JSON.stringify({ event: 'uploads.cleanup', deletedRows, batches, backlog, ms: Date.now() - started }))
-      return { result }
+      console.log(JSON.stringify({ event: 'uploads.cleanup', deletedRows, batches, backlog, orphanedObjects: orphans, ms: Date.now() - started }))
+      return { result: { ...result, orphans } }
     }
     finally {
       await close()

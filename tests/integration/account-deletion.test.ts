@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { uploadsConfig } from '../../server/utils/config'
+import { createSigner } from '../../server/utils/r2'
+import { api, baseURL, signUp, sql, updatedCookie, withoutSessionCache, type TestUser } from '../support/api'
+import { makePng } from '../support/png'
+import { localS3Credentials, signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
+
+// "Delete account" (Better Auth's delete-user, password re-entered): every object the user owns goes, and a
+// still-valid upload URL issued before the deletion cannot leave an ownerless object behind.
+function storage() {
+  const { accessKeyId, secretAccessKey } = localS3Credentials()
+  return createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
+}
+
+async function objectExists(key: string) {
+  const response = await fetch(await storage().presignGet({ key, expiresIn: 60 }))
+  await response.arrayBuffer()
+  return response.status === 200
+}
+
+async function signedUpload(user: TestUser, filename: string, bytes: Uint8Array) {
+  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType: 'text/plain', fileSize: bytes.length } })
+  expect(response.status).toBe(200)
+  return await response.json() as SignedGenericUpload
+}
+
+async function committedUpload(user: TestUser, filename: string) {
+  const bytes = Buffer.from(`${filename} of ${user.id}`)
+  const signed = await signedUpload(user, filename, bytes)
+  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+  expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
+  const { downloadUrl } = await (await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).json()
+  return { key: signed.key, downloadUrl: downloadUrl as string }
+}
+
+const deleteAccount = (user: TestUser, body: Record<string, unknown>) => api('/api/auth/delete-user', { method: 'POST', cookie: user.cookie, json: body })
+
+describe('account deletion', () => {
+  it('needs the password, and a wrong one deletes nothing', async () => {
+    const user = await signUp()
+    const file = await committedUpload(user, 'keep.txt')
+    for (const body of [{}, { password: '' }, { password: 'not-my-password' }]) {
+      const response = await deleteAccount(user, body)
+      expect(response.status, JSON.stringify(body)).toBe(400)
+      expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
+    }
+    expect(await sql('select id from "user" where id = $1', [user.id])).toHaveLength(1)
+    expect(await objectExists(file.key)).toBe(true)
+  })
+
+  it('deletes every object the user owns, then the rows; earlier URLs answer 404', async () => {
+    const user = await signUp()
+    const bystander = await signUp()
+    const theirs = await committedUpload(bystander, 'theirs.txt')
+
+    const image = makePng(3, [7, 7, 7])
+    const profileSigning = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: image.length } })
+    const profile = await profileSigning.json() as SignedUpload
+    expect((await fetch(profile.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(profile), body: image })).status).toBe(200)
+    const profileDownload = (await (await api('/api/user/profile/image', { cookie: user.cookie })).json()).downloadUrl as string
+    const files = [await committedUpload(user, 'a.txt'), await committedUpload(user, 'b.txt')]
+    const pendingBytes = Buffer.from('arrives after the account is gone')
+    const pending = await signedUpload(user, 'late.txt', pendingBytes) // signed, not yet sent
+
+    const response = await deleteAccount(user, { password: 'correct-horse-battery' })
+    expect(response.status, await response.clone().text()).toBe(200)
+
+    for (const key of [profile.key, ...files.map(file => file.key)]) expect(await objectExists(key), key).toBe(false)
+    for (const url of [profileDownload, ...files.map(file => file.downloadUrl)]) {
+      const earlier = await fetch(url)
+      await earlier.arrayBuffer()
+      expect(earlier.status).toBe(404)
+    }
+    expect(await sql('select id from "user" where id = $1', [user.id])).toHaveLength(0)
+    expect(await sql('select id from upload where owner_id = $1', [user.id])).toHaveLength(0)
+    // The browser's cookies are cleared; elsewhere the session is gone once the cookie cache lapses (README).
+    expect((await api('/api/user/profile', { cookie: updatedCookie(user.cookie, response) })).status).toBe(401)
+    expect((await api('/api/user/profile', { cookie: withoutSessionCache(user.cookie) })).status).toBe(401)
+
+    // The upload URL is still valid and storage accepts it; the cleanup deletes what it wrote.
+    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(200)
+    expect(await objectExists(pending.key)).toBe(true)
+    expect((await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`)).status).toBe(200)
+    await expect.poll(() => objectExists(pending.key), { timeout: 30_000 }).toBe(false)
+    // Recorded until no URL issued before the deletion can write any more.
+    expect(await sql('select key from orphaned_object where key = $1', [pending.key])).toHaveLength(1)
+
+    // Nobody else's files were touched.
+    expect(await objectExists(theirs.key)).toBe(true)
+  })
+})
