@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
-import { createSigner } from '../../server/utils/r2'
-import { api, baseURL, signUp, sql, updatedCookie, withoutSessionCache, type TestUser } from '../support/api'
+import { api, baseURL, objectExists, signUp, sql, updatedCookie, withoutSessionCache, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
+import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
 
 // "Delete account" (Better Auth's delete-user, password re-entered): every object the user owns goes, and a
 // still-valid upload URL issued before the deletion cannot leave an ownerless object behind.
-function storage() {
-  const { accessKeyId, secretAccessKey } = localS3Credentials()
-  return createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
-}
-
-async function objectExists(key: string) {
-  const response = await fetch(await storage().presignGet({ key, expiresIn: 60 }))
-  await response.arrayBuffer()
-  return response.status === 200
-}
 
 async function signedUpload(user: TestUser, filename: string, bytes: Uint8Array) {
   const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType: 'text/plain', fileSize: bytes.length } })

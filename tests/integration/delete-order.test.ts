@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSigner } from '../../server/utils/r2'
 import { uploadsConfig } from '../../server/utils/config'
-import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
-import { localS3Credentials, signedUploadHeaders, type SignedGenericUpload } from '../support/storage'
+import { api, objectExists, signUp, sql, type TestUser } from '../support/api'
+import { signedUploadHeaders, type SignedGenericUpload } from '../support/storage'
 
 const FAULT_MESSAGE = 'fault injected by delete-order.test'
 
@@ -16,14 +15,6 @@ async function committedUpload(user: TestUser, bytes: Buffer<ArrayBuffer>) {
   expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
   expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
   return signed
-}
-
-async function objectExists(key: string) {
-  const { accessKeyId, secretAccessKey } = localS3Credentials()
-  const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
-  const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))
-  await response.arrayBuffer()
-  return response.status === 200
 }
 
 const deleteUpload = (user: TestUser, id: string) => api(`/api/uploads/${id}`, { method: 'DELETE', cookie: user.cookie })

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createSigner } from '../../server/utils/r2'
-import { api, baseURL, signUp, type TestUser } from '../support/api'
+import { api, objectExists, signUp, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
+import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 
 // A profile image deleted by its owner stays deleted, even when an upload URL issued before the delete (still valid
 // for 24 h: an upload in flight, a leaked URL) is used afterwards.
@@ -13,14 +12,6 @@ async function uploadUrl(user: TestUser, bytes: Uint8Array) {
 }
 
 const put = (signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>) => fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
-
-async function objectExists(key: string) {
-  const { accessKeyId, secretAccessKey } = localS3Credentials()
-  const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
-  const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))
-  await response.arrayBuffer()
-  return response.status === 200
-}
 
 describe('DELETE /api/user/profile/image', () => {
   it('cannot be undone by an upload URL issued before the delete', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
+import { createSigner } from '../../server/utils/r2'
+import { localS3Credentials } from './storage'
 
 export const baseURL = inject('baseURL')
 const origin = new URL(baseURL).origin
@@ -68,4 +70,13 @@ export async function sql<T extends pg.QueryResultRow>(text: string, values: unk
   finally {
     await client.end()
   }
+}
+
+/** Whether the local bucket holds `key`, asked over the S3 endpoint with the storage keys (not through the app). */
+export async function objectExists(key: string): Promise<boolean> {
+  const { accessKeyId, secretAccessKey } = localS3Credentials()
+  const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
+  const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))
+  await response.arrayBuffer()
+  return response.status === 200
 }
