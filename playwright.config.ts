@@ -5,11 +5,12 @@ import { defineConfig, devices } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
 
 // Shared with the test workers through the environment (set once, in the main process): the worker's auth secret,
-// where its log goes and where response scans are tallied, for the secrets suite.
+// where its log goes, where response scans are tallied and test users recorded, for the secrets suite.
 const runId = randomBytes(4).toString('hex')
 process.env.GALLERY_TEST_AUTH_SECRET ??= randomBytes(32).toString('hex')
 process.env.GALLERY_WORKER_LOG ??= join(tmpdir(), `gallery-e2e-worker-${runId}.log`)
 process.env.GALLERY_RESPONSE_SCAN ??= join(tmpdir(), `gallery-e2e-scan-${runId}.jsonl`)
+process.env.GALLERY_TEST_USERS ??= join(tmpdir(), `gallery-e2e-users-${runId}.jsonl`)
 
 const E2E_PORT = 8791
 const baseURL = `http://localhost:${E2E_PORT}`

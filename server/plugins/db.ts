@@ -7,7 +7,8 @@ export default defineNitroPlugin((nitroApp) => {
   }
   nitroApp.hooks.hook('afterResponse', event => release(event))
   nitroApp.hooks.hook('error', (error, { event }) => {
-    // Error hooks run in parallel, i.e. synchronously before Nitro's error handler reads the status.
+    // Error hooks run in parallel, i.e. synchronously before Nitro's error handler reads the status and logs the error.
+    redactError(error)
     markDatabaseUnavailable(error as Parameters<typeof markDatabaseUnavailable>[0])
     release(event)
   })

@@ -63,6 +63,11 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
     session: { cookieCache: { enabled: true, maxAge: authConfig.sessionCacheSeconds } },
     plugins: [sessionCachePlugin(event)],
     advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
+    // Its default logger prints whole errors, and with them the values of a failed query (see log-redaction.ts).
+    logger: { log: (level, message, ...args) => console[level](authLogLine(level, message, args)) },
+    // Left to itself its router prints an unexpected error whole and answers a bare 500; thrown, it reaches Nitro,
+    // whose error hook redacts it and turns an unreachable database into the 503 (server/plugins/db.ts).
+    onAPIError: { throw: true },
     // Workers never set NODE_ENV=production, so switch it on explicitly; the database store is shared by isolates.
     rateLimit: { enabled: true, storage: 'database', window: rateLimitConfig.auth.windowSeconds, max: rateLimitConfig.auth.max },
     hooks: {

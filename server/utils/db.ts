@@ -17,16 +17,18 @@ const CLOSE_TIMEOUT_MS = 2000
  * waits for that connection (pg would leave queries queued behind a failed connect hanging forever), and connection
  * failures surface as 503 everywhere (routes, Better Auth).
  */
-export function openDB(connectionString: string, onStatement?: () => void): { db: Database, close: () => Promise<void> } {
+export function openDB(connectionString: string, hooks: { onStatement?: () => void, onUnavailable?: (error: unknown) => void } = {}): { db: Database, close: () => Promise<void> } {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'gallery-worker' })
   let connected: Promise<unknown> | undefined
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
   client.query = ((...args: unknown[]) => {
-    onStatement?.()
+    hooks.onStatement?.()
     connected ??= client.connect()
     return connected.then(() => query(...args)).catch((error: unknown) => {
-      throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error
+      if (!isDatabaseUnavailable(error)) throw error
+      hooks.onUnavailable?.(error)
+      throw databaseUnavailableError(error)
     })
   }) as typeof client.query
   const close = async () => {
@@ -39,10 +41,20 @@ export function openDB(connectionString: string, onStatement?: () => void): { db
   return { db: drizzle(client, { schema }), close }
 }
 
+const databaseLost = new WeakMap<H3Event, unknown>()
+
+/** The error by which the request's database went away, if it did. */
+export function databaseLostDuring(event: H3Event): unknown {
+  return databaseLost.get(event)
+}
+
 /** The request's database, created on first use (it connects on its first query), closed after the response (server/plugins/db.ts). */
 export function useDB(event: H3Event): Database {
   if (!event.context.db) {
-    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, event.context.onStatement)
+    const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, {
+      onStatement: event.context.onStatement,
+      onUnavailable: error => databaseLost.set(event, error),
+    })
     event.context.db = db
     event.context.closeDB = close
   }

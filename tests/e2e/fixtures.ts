@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { test as base, expect, type Browser, type Page } from '@playwright/test'
-import { findSecrets, recordScan, watchedSecrets } from './secrets'
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { findSecrets, recordScan, recordUser, watchedSecrets } from './secrets'
 
 export interface Account { name: string, email: string, password: string }
 
@@ -21,6 +21,13 @@ export async function signUpThroughUI(page: Page, account: Account) {
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: 'Create account' }).click()
   await expect(page).toHaveURL(/\/profile$/)
+  await recordTestUser(page.context(), account.email)
+}
+
+/** The worker's log must never show a test user's email or session token: the global teardown scans it for them. */
+async function recordTestUser(context: BrowserContext, email: string) {
+  const sessionCookies = (await context.cookies()).filter(cookie => cookie.name.endsWith('better-auth.session_token')).map(cookie => cookie.value)
+  recordUser(process.env.GALLERY_TEST_USERS!, { email, sessionCookies })
 }
 
 export async function signInThroughUI(page: Page, account: Pick<Account, 'email' | 'password'>) {
@@ -43,8 +50,8 @@ export function newPersonContext(browser: Browser) {
 
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- an auto fixture that provides nothing
 export const test = base.extend<{ account: Account, signedInPage: Page, secretsGuard: void }>({
-  // Every response any page of the test receives is scanned for the worker's secrets.
-  secretsGuard: [async ({ context }, use) => {
+  // Every response any page of the test receives is scanned for the worker's secrets; the test's user is recorded.
+  secretsGuard: [async ({ context, account }, use) => {
     const secrets = watchedSecrets()
     const scans: Promise<void>[] = []
     const leaks: string[] = []
@@ -60,6 +67,7 @@ export const test = base.extend<{ account: Account, signedInPage: Page, secretsG
     await use()
     await Promise.all(scans)
     recordScan(process.env.GALLERY_RESPONSE_SCAN!, bodies)
+    await recordTestUser(context, account.email)
     expect(leaks).toEqual([])
   }, { auto: true }],
   // Each test is a different client to Better Auth's per-IP limiter (wrangler passes cf-connecting-ip through).

@@ -29,7 +29,7 @@ async function createDatabase({ fresh, postgresUrl }) {
  * worker and Postgres (the fault suite's TCP proxy); `logFile` receives everything the worker prints (the secrets
  * suite scans it).
  */
-export async function startTestServer({ port, postgresUrl, stdio = 'inherit', workerDatabaseUrl = url => url, fresh = false, logFile = undefined, secret = undefined }) {
+export async function startTestServer({ port, postgresUrl, stdio = 'inherit', workerDatabaseUrl = url => url, fresh = false, logFile = /** @type {string | undefined} */ (undefined), secret = /** @type {string | undefined} */ (undefined) }) {
   const database = await createDatabase({ fresh, postgresUrl })
   await migrateDatabase(database.url)
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-r2-'))
