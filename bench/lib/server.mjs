@@ -59,9 +59,11 @@ export async function startBenchServer({ port }) {
       stdio: ['ignore', 'pipe', 'pipe'],
       vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1' },
     })
+    // Two sources into one file: neither may end it, or a late write to the other throws.
     const log = createWriteStream(logFile)
-    worker.stdout.pipe(log)
-    worker.stderr.pipe(log)
+    worker.stdout.pipe(log, { end: false })
+    worker.stderr.pipe(log, { end: false })
+    worker.once('close', () => log.end())
     await waitForHttp(`${baseURL}/api/health`)
     // Only this run's worker has the bench routes on.
     if ((await fetch(`${baseURL}/__bench/stats`)).status !== 200) throw new Error(`${baseURL} is not the benchmark's worker`)

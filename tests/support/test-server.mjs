@@ -41,9 +41,11 @@ export async function startTestServer({ port, postgresUrl, stdio = 'inherit', wo
     vars: { BETTER_AUTH_SECRET: secret ?? randomBytes(32).toString('hex') },
   })
   if (logFile) {
+    // Two sources into one file: neither may end it (stdout closing first made a late stderr write throw).
     const log = createWriteStream(logFile, { flags: 'a' })
-    worker.stdout.pipe(log)
-    worker.stderr.pipe(log)
+    worker.stdout.pipe(log, { end: false })
+    worker.stderr.pipe(log, { end: false })
+    worker.once('close', () => log.end())
   }
   const baseURL = `http://localhost:${port}`
   const stop = async () => {
