@@ -9,7 +9,7 @@ import { measureThroughput } from './lib/http.mjs'
 import { checkTargets, printReport } from './lib/report.mjs'
 import { startBenchServer } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
-import { countStatements } from './lib/sql.mjs'
+import { countConsumerStatements, countStatements } from './lib/sql.mjs'
 import { measureUpload } from './lib/upload.mjs'
 
 const port = Number(process.env.BENCH_PORT ?? 8795)
@@ -36,10 +36,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.st
 try {
   step('SQL statements per request')
   results.sqlStatements = await countStatements(server.baseURL)
+  step('audit queue consumer: statements per 100 events')
+  results.auditConsumer = await countConsumerStatements(server.baseURL, server.databaseUrl)
   step('signing cost per URL')
   results.signing = await measureSigning({ endpoint: `${server.baseURL}/cdn-cgi/local/r2/s3`, ...localCredentials() })
   step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
   results.throughput = await measureThroughput(server.baseURL, { durationSeconds })
+  results.throughputRunSeconds = durationSeconds
   step('100 MiB uploads: Chromium and curl')
   results.upload = await measureUpload(server.baseURL)
 }
@@ -49,4 +52,4 @@ finally {
 results.targets = checkTargets(results)
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 printReport(results)
-if (results.targets.some(({ met }) => !met)) process.exitCode = 1
+if (results.targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1

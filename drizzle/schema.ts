@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 // Better Auth's core tables. `user.image` holds the user's profile-image storage key (never a URL),
 // so it is unique and only the server's own routes write it.
@@ -71,8 +71,11 @@ export const upload = pgTable('upload', {
 ])
 
 // Audit log: one row per URL issued or object deleted. Never the URL, its signature or any secret.
+// `event_id` is made by the producer and travels in the queue message, so a redelivered message adds nothing;
+// `created_at` is when the event happened, not when the consumer wrote it.
 export const presignEvent = pgTable('presign_event', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  eventId: uuid('event_id').notNull().unique().defaultRandom(),
   userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
   action: text('action', { enum: ['put', 'get', 'delete'] }).notNull(),
   key: text('key').notNull(),
@@ -85,6 +88,15 @@ export const presignEvent = pgTable('presign_event', {
   index('presign_event_user_created_idx').on(table.userId, table.createdAt.desc()),
   check('presign_event_action_check', sql`${table.action} in ('put', 'get', 'delete')`),
 ])
+
+// Audit messages the queue gave up on (gallery-audit-dlq), kept whole for inspection and replay (README).
+// No foreign key: a message whose user is gone must still land here.
+export const auditDeadLetter = pgTable('audit_dead_letter', {
+  eventId: uuid('event_id').primaryKey(),
+  body: jsonb('body').notNull(),
+  attempts: integer('attempts').notNull(),
+  deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }).notNull().defaultNow(),
+})
 
 // Better Auth's limiter store for /api/auth/* (the Workers memory store would be per isolate).
 export const rateLimit = pgTable('rate_limit', {

@@ -1,6 +1,7 @@
-// SQL statements per request, counted by the database driver inside the Worker (server/utils/bench.ts): those sent
+// SQL statements per request, counted by the database driver inside the Worker (bench/server/counters.ts): those sent
 // before the response (the critical path, from the x-bench-sql-statements header) and those sent after it
-// (deferred audit writes, from the Worker's running total).
+// (deferred work, from the Worker's running total); and what the audit queue's consumer sends per 100 events.
+import pg from 'pg'
 import { BenchClient } from './session.mjs'
 import { putSigned } from './storage.mjs'
 
@@ -8,6 +9,42 @@ const PNG_BYTES = 1024
 
 async function totalStatements(client) {
   return (await client.request('/__bench/stats', { cookie: '' })).body.sqlStatements
+}
+
+async function until(condition, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`bench: ${what} within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+/** 100 download URLs signed, then the consumer's statements until all 100 rows are in presign_event. */
+export async function countConsumerStatements(baseURL, databaseUrl, events = 100) {
+  const client = await new BenchClient(baseURL).signUp('Consumer Counter')
+  const signed = (await client.request('/api/user/profile/image', { method: 'POST', json: { contentType: 'image/png', fileSize: PNG_BYTES } })).body
+  await putSigned(signed, Buffer.alloc(PNG_BYTES))
+  const db = new pg.Client({ connectionString: databaseUrl })
+  await db.connect()
+  try {
+    const rows = async () => Number((await db.query('select count(*) from presign_event')).rows[0].count)
+    const stats = async () => (await client.request('/__bench/stats', { cookie: '' })).body
+    // Start from a drained queue: every event received so far is written.
+    await until(async () => (await rows()) === (await stats()).auditEvents, 'the audit queue did not drain')
+    const before = await stats()
+    const rowsBefore = await rows()
+    for (let i = 0; i < events; i += 10) {
+      await Promise.all(Array.from({ length: 10 }, () => client.request('/api/user/profile/image')))
+    }
+    await until(async () => (await rows()) - rowsBefore >= events, `${events} audit rows did not arrive`)
+    const after = await stats()
+    const received = after.auditEvents - before.auditEvents
+    const statements = after.consumerStatements - before.consumerStatements
+    return { events: received, statements, statementsPer100Events: Number((statements / received * 100).toFixed(1)) }
+  }
+  finally {
+    await db.end()
+  }
 }
 
 async function measure(client, label, path, options = {}) {

@@ -8,15 +8,37 @@ export interface PresignEventEntry {
   size?: number | null
 }
 
-/** Records a URL issued or an object deleted: one JSON log line now, one audit row after the response. */
+/** One audit event on the queue: what presign_event stores, with its id and time from the producer. Never a URL or a secret. */
+export interface AuditMessage {
+  id: string
+  userId: string
+  action: PresignEventEntry['action']
+  key: string
+  contentType: string | null
+  size: number | null
+  clientIp: string | null
+  userAgent: string | null
+  at: string
+}
+
+/**
+ * Records a URL issued or an object deleted: one message on the audit queue, sent after the response. The consumer
+ * (server/utils/audit-queue.ts) writes it, so no request waits on or opens a database connection for its audit row.
+ */
 export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): void {
-  const row = {
-    ...entry,
+  const message: AuditMessage = {
+    id: crypto.randomUUID(),
+    userId: entry.userId,
+    action: entry.action,
+    key: entry.key,
+    contentType: entry.contentType ?? null,
+    size: entry.size ?? null,
     clientIp: getRequestHeader(event, 'cf-connecting-ip') ?? null,
     userAgent: getRequestHeader(event, 'user-agent')?.slice(0, auditConfig.maxUserAgentLength) ?? null,
+    at: new Date().toISOString(),
   }
-  console.log(JSON.stringify({ event: 'presign', action: entry.action, userId: entry.userId, key: entry.key, contentType: entry.contentType ?? null, size: entry.size ?? null }))
-  afterResponse(event, () => useDB(event).insert(tables.presignEvent).values(row).catch((error: unknown) => {
-    console.error(JSON.stringify({ event: 'presign.audit_failed', action: entry.action, key: entry.key, error: error instanceof Error ? error.name : 'Error' }))
+  const queue = useEnv(event).AUDIT_QUEUE
+  afterResponse(event, () => queue.send(message, { contentType: 'json' }).catch((error: unknown) => {
+    console.error(JSON.stringify({ event: 'audit.send_failed', action: entry.action, eventId: message.id, error: error instanceof Error ? error.name : 'Error' }))
   }))
 }

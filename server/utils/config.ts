@@ -63,4 +63,10 @@ export const rateLimitConfig = {
 export const auditConfig = {
   recentActivityLimit: 20,
   maxUserAgentLength: 512,
+  /** Queue names as in wrangler.jsonc `queues`; the consumer tells its two batches apart by them. */
+  queue: 'gallery-audit',
+  deadLetterQueue: 'gallery-audit-dlq',
+  /** Delay before a batch that met an unreachable database is tried again: doubles per attempt, capped. */
+  retryDelaySeconds: (attempts: number) => Math.min(60, 2 ** attempts),
+  deadLetterRetryDelaySeconds: 60,
 } as const

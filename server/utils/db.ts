@@ -17,8 +17,9 @@ const CLOSE_TIMEOUT_MS = 2000
  * waits for that connection (pg would leave queries queued behind a failed connect hanging forever), and connection
  * failures surface as 503 everywhere (routes, Better Auth).
  */
-export function openDB(connectionString: string, hooks: { onStatement?: () => void, onUnavailable?: (error: unknown) => void } = {}): { db: Database, close: () => Promise<void> } {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'gallery-worker' })
+export function openDB(connectionString: string, hooks: { onStatement?: () => void, onUnavailable?: (error: unknown) => void, applicationName?: string } = {}): { db: Database, close: () => Promise<void> } {
+  const application_name = hooks.applicationName ?? 'gallery-worker'
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name })
   let connected: Promise<unknown> | undefined
   client.on('error', () => {}) // a dropped socket after the response must not crash the isolate
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>

@@ -1,5 +1,6 @@
 import type { H3Event } from 'h3'
-import type { Hyperdrive, R2Bucket, RateLimit } from '@cloudflare/workers-types'
+import type { Hyperdrive, Queue, R2Bucket, RateLimit } from '@cloudflare/workers-types'
+import type { AuditMessage } from './audit'
 
 /** Bindings and secrets declared in wrangler.jsonc (bindings) or set with `wrangler secret put` (secrets). */
 export interface GalleryEnv {
@@ -9,6 +10,8 @@ export interface GalleryEnv {
   DOWNLOAD_URL_LIMITER: RateLimit
   CHANGE_LIMITER: RateLimit
   LIST_LIMITER: RateLimit
+  AUDIT_QUEUE: Queue<AuditMessage>
+  AUDIT_DLQ: Queue<AuditMessage>
   BETTER_AUTH_SECRET?: string
   BETTER_AUTH_URL?: string
   CLOUDFLARE_ACCOUNT_ID?: string

@@ -35,14 +35,17 @@ test('the profile page shows the person their own recent activity', async ({ sig
   await expect(page.getByText('Nothing yet.')).toBeVisible()
   await page.getByLabel('Choose a profile image').setInputFiles({ name: 'a.png', mimeType: 'image/png', buffer: makePng(2, [5, 5, 5]) })
   await expect(page.getByTestId('avatar-image')).toBeVisible()
-  await page.reload()
   const items = page.getByTestId('activity-item')
-  await expect(items.first()).toBeVisible()
-  // Newest first: the upload link, then at least the download link the avatar used (a reload signs another).
-  const actions = await items.evaluateAll(nodes => nodes.map(node => node.getAttribute('data-action')))
-  expect(actions.at(-1)).toBe('put')
-  expect(actions.slice(0, -1).length).toBeGreaterThanOrEqual(1)
-  expect(actions.slice(0, -1).every(action => action === 'get')).toBe(true)
+  // Events reach the list through the audit queue (about a second): reload until the avatar's download link shows.
+  await expect(async () => {
+    await page.reload()
+    await expect(items.first()).toBeVisible()
+    // Newest first: the upload link, then at least the download link the avatar used (a reload signs another).
+    const actions = await items.evaluateAll(nodes => nodes.map(node => node.getAttribute('data-action')))
+    expect(actions.at(-1)).toBe('put')
+    expect(actions.slice(0, -1).length).toBeGreaterThanOrEqual(1)
+    expect(actions.slice(0, -1).every(action => action === 'get')).toBe(true)
+  }).toPass({ timeout: 30_000 })
   await expect(page.getByText('Upload link issued')).toBeVisible()
 })
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await sql(`update session set expires_at = now() - interval '1 minute' where user_id = $1`, [expired.id])
   // Audit rows land after the responses: wait for them, so the snapshots compare settled states.
   for (let tries = 0; (await sql('select id from presign_event where user_id = $1', [owner.id])).length < 3; tries++) {
-    if (tries > 50) throw new Error('audit rows for the setup never arrived')
+    if (tries > 300) throw new Error('audit rows for the setup never arrived') // they come through the audit queue
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 })

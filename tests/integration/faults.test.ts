@@ -7,6 +7,8 @@ import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
 import pg from 'pg'
 import { randomClientIp, updatedCookie, withoutSessionCache } from '../support/api'
+import { makePng } from '../support/png'
+import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 import { findSecrets, userSecrets } from '../e2e/secrets'
 
 async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
@@ -119,7 +121,7 @@ describe('Postgres goes away and comes back', () => {
     // Within the cache, uploads still need their row written: 503.
     await expectUnavailable(await Promise.all(uploadRequests(cachedCookie)))
     // The profile image needs no SQL within the cache (session and stable key both in the signed cookie), so it is
-    // still signed; its audit row is lost, the audit log line is not.
+    // still signed; its audit event waits in the queue (see "audit events signed while Postgres is down").
     for (const response of await Promise.all(profileImageRequests(cachedCookie))) expect(response.status, response.url).toBe(200)
     expect(Date.now() - started).toBeLessThan(10_000)
 
@@ -175,6 +177,61 @@ describe('Better Auth while Postgres is down', () => {
       await blocker.end()
       if (cut) await restore()
     }
+  })
+})
+
+describe('audit events signed while Postgres is down', () => {
+  const eventsOf = async (email: string) => Number((await sql<{ count: string }>(`select count(*) from presign_event
+    where user_id = (select id from "user" where email = '${email}')`))[0]!.count)
+
+  it('are all written once it is back, none twice', async () => {
+    // The first outage's events (2 + 2 before it, 1 profile image inside the cache during it, 2 after) all landed:
+    // none lost, and no retry of theirs is left to open connections during the health checks below.
+    await expect.poll(() => eventsOf(EMAIL), { timeout: 120_000 }).toBe(7)
+
+    const email = 'fault-audit@example.com'
+    const signUp = await fetch(`${origin}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'origin': origin, 'content-type': 'application/json', 'cf-connecting-ip': randomClientIp() },
+      body: JSON.stringify({ name: 'Audit', email, password: PASSWORD }),
+    })
+    expect(signUp.status).toBe(200)
+    const own = signUp.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+    const image = makePng(2, [4, 4, 4])
+    const first = await fetch(`${origin}/api/user/profile/image`, {
+      method: 'POST', headers: { 'cookie': own, origin, 'content-type': 'application/json' }, body: JSON.stringify({ contentType: 'image/png', fileSize: image.length }),
+    })
+    expect(first.status).toBe(200)
+    const cached = updatedCookie(own, first)
+    const signed = await first.json() as SignedUpload
+    expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })).status).toBe(200)
+    await expect.poll(() => eventsOf(email), { timeout: 30_000 }).toBe(1)
+
+    const retries = () => readFileSync(logFile, 'utf8').split('audit.batch_retried').length - 1
+    const retriesBefore = retries()
+    await proxy.stop()
+    let responses: Response[]
+    try {
+      // 100 URLs inside the cookie cache (20 upload, 80 download: within the per-user rate limits).
+      responses = await Promise.all(Array.from({ length: 100 }, (_, i) => i < 20
+        ? fetch(`${origin}/api/user/profile/image`, {
+            method: 'POST', headers: { 'cookie': cached, origin, 'content-type': 'application/json' }, body: JSON.stringify({ contentType: 'image/png', fileSize: image.length }),
+          })
+        : fetch(`${origin}/api/user/profile/image`, { headers: { cookie: cached } })))
+      // Postgres stays cut until the consumer has tried to write them and been told to retry later.
+      await expect.poll(retries, { timeout: 30_000 }).toBeGreaterThan(retriesBefore)
+    }
+    finally {
+      await proxy.start()
+    }
+    expect(responses.map(response => response.status)).toEqual(Array.from({ length: 100 }, () => 200))
+    for (const response of responses.slice(20)) expect(await response.json()).toMatchObject({ hasImage: true })
+
+    await expect.poll(() => eventsOf(email), { timeout: 120_000 }).toBe(101)
+    const [counts] = await sql<{ puts: string, gets: string, events: string }>(`select count(*) filter (where action = 'put') as puts,
+      count(*) filter (where action = 'get') as gets, count(distinct event_id) as events
+      from presign_event where user_id = (select id from "user" where email = '${email}')`)
+    expect(counts).toEqual({ puts: '21', gets: '80', events: '101' })
   })
 })
 
