@@ -46,11 +46,6 @@ export const uploadPolicy = {
   maxListPageSize: 100,
 } as const
 
-/** "PNG image" for a known type, else the type itself (never empty). */
-export function fileTypeName(contentType: string): string {
-  return FILE_TYPES[contentType]?.name ?? (contentType || 'file of unknown type')
-}
-
 /** "PNG, JPEG or GIF": short names of the given types, for "use one of these" messages. */
 export function fileTypeList(contentTypes: readonly string[]): string {
   const names = contentTypes.map(type => FILE_TYPES[type]?.shortName ?? type)

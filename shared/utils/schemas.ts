@@ -1,11 +1,11 @@
 // The zod schemas of every request body, query and route parameter: the server validates with them, the browser and
-// the tests can build requests against them, and z.infer gives the request types.
+// the tests can build requests against them.
 import { z } from 'zod'
 import { profileImagePolicy, uploadPolicy } from './policy'
 
 /** C0 and C1 control characters (CR, LF, NUL, …): never allowed in names or header values. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/
 
 export function filenameSchema(maxLength: number) {
   return z.string()
@@ -25,7 +25,6 @@ export const profileImageRequestSchema = z.object({
   fileSize: fileSizeSchema(profileImagePolicy.maxBytes),
   originalFilename: filenameSchema(profileImagePolicy.maxFilenameLength).optional(),
 })
-export type ProfileImageRequest = z.infer<typeof profileImageRequestSchema>
 
 /** `PATCH /api/user/profile`. Strict: `image` (the storage key) or any other field is refused, never dropped. */
 export const profileUpdateSchema = z.strictObject({
@@ -33,7 +32,6 @@ export const profileUpdateSchema = z.strictObject({
     .refine(name => name.isWellFormed(), 'must be valid Unicode text')
     .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters'),
 })
-export type ProfileUpdate = z.infer<typeof profileUpdateSchema>
 
 /** `POST /api/uploads/pre-signed-url` */
 export const uploadRequestSchema = z.object({
@@ -41,7 +39,6 @@ export const uploadRequestSchema = z.object({
   contentType: z.enum(uploadPolicy.contentTypes, 'is not an allowed file type'),
   fileSize: fileSizeSchema(uploadPolicy.maxBytes),
 })
-export type UploadRequest = z.infer<typeof uploadRequestSchema>
 
 /** `GET /api/uploads?limit=&offset=` */
 export const uploadListQuerySchema = z.object({
