@@ -12,7 +12,8 @@ process.env.GALLERY_WORKER_LOG ??= join(tmpdir(), `gallery-e2e-worker-${runId}.l
 process.env.GALLERY_RESPONSE_SCAN ??= join(tmpdir(), `gallery-e2e-scan-${runId}.jsonl`)
 process.env.GALLERY_TEST_USERS ??= join(tmpdir(), `gallery-e2e-users-${runId}.jsonl`)
 
-const E2E_PORT = 8791
+// GALLERY_E2E_PORT lets two checkouts run their E2E suites side by side.
+const E2E_PORT = Number(process.env.GALLERY_E2E_PORT ?? 8791)
 const baseURL = `http://localhost:${E2E_PORT}`
 
 export default defineConfig({
