@@ -114,3 +114,17 @@ export const orphanedObject = pgTable('orphaned_object', {
   deleteAgainUntil: timestamp('delete_again_until', { withTimezone: true }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+// Earlier profile images (issue 14): each row is one object under `<user.image>/v/<uuid>`, a copy made in storage of
+// what the stable key held before an upload or restore replaced it. `source_etag` is that object's ETag, so an
+// unchanged current image is not kept twice.
+export const profileImageVersion = pgTable('profile_image_version', {
+  id: uuid('id').primaryKey(),
+  ownerId: text('owner_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+  key: text('key').notNull().unique(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  contentType: text('content_type').notNull(),
+  originalFilename: text('original_filename').notNull(),
+  sourceEtag: text('source_etag').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, table => [index('profile_image_version_owner_created_idx').on(table.ownerId, table.createdAt.desc())])

@@ -1,11 +1,16 @@
 import type { R2Bucket } from '@cloudflare/workers-types'
 import { and, eq, gt, inArray, lt } from 'drizzle-orm'
 
-/** The storage keys an account owns: its uploads (any status), its profile image and what lives next to it. */
-async function accountKeys(db: Database, userId: string): Promise<string[]> {
+/**
+ * The storage keys an account owns: its uploads (any status), its profile image, what lives next to it and every
+ * earlier image (listed in storage, so a copy whose row was never written goes too).
+ */
+async function accountKeys(db: Database, bucket: R2Bucket, userId: string): Promise<string[]> {
   const [owner] = await db.select({ image: tables.user.image }).from(tables.user).where(eq(tables.user.id, userId))
   const uploads = await db.select({ key: tables.upload.key }).from(tables.upload).where(eq(tables.upload.ownerId, userId))
-  const profileKeys = owner?.image ? [owner.image, ...profileImageCompanionKeys(owner.image)] : []
+  const profileKeys = owner?.image
+    ? [owner.image, ...profileImageCompanionKeys(owner.image), ...await versionObjectKeys(bucket, owner.image)]
+    : []
   return [...uploads.map(row => row.key), ...profileKeys]
 }
 
@@ -15,7 +20,7 @@ async function accountKeys(db: Database, userId: string): Promise<string[]> {
  * through the binding. A failed storage delete does not stop the account deletion: the cleanup retries it.
  */
 export async function releaseAccountStorage(db: Database, bucket: R2Bucket, userId: string): Promise<void> {
-  const keys = await accountKeys(db, userId)
+  const keys = await accountKeys(db, bucket, userId)
   if (keys.length === 0) return
   const deleteAgainUntil = new Date(Date.now() + (storageConfig.uploadUrlTtlSeconds + uploadsConfig.orphanMarginSeconds) * 1000)
   await db.insert(tables.orphanedObject).values(keys.map(key => ({ key, deleteAgainUntil })))

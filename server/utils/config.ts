@@ -27,6 +27,17 @@ export const storageConfig = {
   maxUrlTtlSeconds: 604_800,
 } as const
 
+/** Profile image history (issue 14). */
+export const profileImageConfig = {
+  /**
+   * Earlier images kept per user; 0 turns history off (an upload overwrites, as before). A deployment overrides it
+   * with the PROFILE_IMAGE_KEEP_VERSIONS var (read by keptVersions in server/utils/profile-image-versions.ts).
+   */
+  keepVersions: 5,
+  /** Lifetime of the pre-signed GETs the history strip shows as thumbnails. */
+  versionUrlTtlSeconds: 300,
+} as const
+
 /** Generic uploads: what the server alone decides (what the browser checks too lives in shared/utils/policy.ts). */
 export const uploadsConfig = {
   /** Per user: committed plus live pending uploads may hold at most this many bytes. */

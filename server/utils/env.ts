@@ -19,6 +19,8 @@ export interface GalleryEnv {
   R2_SECRET_ACCESS_KEY?: string
   /** Overrides the R2 S3 endpoint; local runs point it at wrangler dev's /cdn-cgi/local/r2/s3. */
   R2_S3_ENDPOINT?: string
+  /** Overrides profileImageConfig.keepVersions (a whole number, 0 = no history). */
+  PROFILE_IMAGE_KEEP_VERSIONS?: string
   /** '1' only under `npm run bench`: turns on the counters and routes in server/utils/bench.ts. */
   GALLERY_BENCH?: string
 }

@@ -1,4 +1,4 @@
-import type { H3Event } from 'h3'
+import { createError, type H3Event } from 'h3'
 import { AwsV4Signer } from 'aws4fetch'
 import { storageConfig } from './config'
 
@@ -20,9 +20,18 @@ export interface PresignGetInput {
   contentDisposition?: string
 }
 
+export interface CopyObjectInput {
+  source: string
+  destination: string
+  /** New content type and x-amz-meta-* values for the copy (metadata directive REPLACE); without it the source's are kept. */
+  replaceMetadata?: { contentType: string, metadata: Record<string, string> }
+}
+
 export interface Signer {
   presignPut(input: PresignPutInput): Promise<string>
   presignGet(input: PresignGetInput): Promise<string>
+  /** CopyObject inside storage (no byte passes through the Worker); throws a 502 when storage refuses. */
+  copyObject(input: CopyObjectInput): Promise<void>
 }
 
 export interface SignerOptions {
@@ -43,8 +52,11 @@ export function checkTtl(seconds: number): number {
 const signingKeyCache = new Map<string, ArrayBuffer>()
 
 export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }: SignerOptions): Signer {
+  // Segment by segment: a version key (`<key>/v/<id>`) keeps its slashes, as S3 paths do.
+  const objectPath = (key: string) => `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`
+  const bareObjectUrl = (key: string) => new URL(`${endpoint.replace(/\/+$/, '')}${objectPath(key)}`)
   const objectUrl = (key: string, expiresIn: number) => {
-    const url = new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/${encodeURIComponent(key)}`)
+    const url = bareObjectUrl(key)
     // In the query before signing: as a header it breaks, and absent aws4fetch would default to 86400.
     url.searchParams.set('X-Amz-Expires', String(checkTtl(expiresIn)))
     return url
@@ -73,6 +85,26 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
       const url = objectUrl(key, expiresIn)
       if (contentDisposition) url.searchParams.set('response-content-disposition', contentDisposition)
       return sign('GET', url)
+    },
+    async copyObject({ source, destination, replaceMetadata }) {
+      const headers: Record<string, string> = { 'x-amz-copy-source': objectPath(source) }
+      if (replaceMetadata) {
+        headers['x-amz-metadata-directive'] = 'REPLACE'
+        headers['content-type'] = replaceMetadata.contentType
+        for (const [name, value] of Object.entries(replaceMetadata.metadata)) headers[`x-amz-meta-${name}`] = value
+      }
+      const signer = new AwsV4Signer({
+        method: 'PUT', url: bareObjectUrl(destination).toString(), headers, accessKeyId, secretAccessKey,
+        service: 's3', region: 'auto', cache: signingKeyCache, allHeaders: true,
+      })
+      const signed = await signer.sign()
+      const response = await fetch(signed.url, { method: 'PUT', headers: signed.headers })
+      const answer = await response.text()
+      // S3 may answer 200 with an <Error> body when a copy fails after it started.
+      if (!response.ok || answer.includes('<Error>')) {
+        const code = /<Code>([^<]+)<\/Code>/.exec(answer)?.[1] ?? String(response.status)
+        throw createError({ statusCode: 502, message: `Storage could not copy the image (${code})` })
+      }
     },
   }
 }

@@ -26,6 +26,16 @@ export const profileImageRequestSchema = z.object({
   originalFilename: filenameSchema(profileImagePolicy.maxFilenameLength).optional(),
 })
 
+/** `/api/user/profile/image/versions/:id/…` */
+export const profileImageVersionParamsSchema = z.object({
+  id: z.uuid(),
+})
+
+/** `DELETE /api/user/profile/image?versions=all` also deletes every earlier image; by default they are kept. */
+export const profileImageDeleteQuerySchema = z.object({
+  versions: z.enum(['keep', 'all']).default('keep'),
+})
+
 /** `PATCH /api/user/profile`. Strict: `image` (the storage key) or any other field is refused, never dropped. */
 export const profileUpdateSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')

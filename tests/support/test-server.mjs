@@ -27,9 +27,9 @@ async function createDatabase({ fresh, postgresUrl }) {
 /**
  * `postgresUrl` is the server to create the database on; `workerDatabaseUrl` lets a test put something between the
  * worker and Postgres (the fault suite's TCP proxy); `logFile` receives everything the worker prints (the secrets
- * suite scans it).
+ * suite scans it); `vars` are extra worker vars (e.g. PROFILE_IMAGE_KEEP_VERSIONS).
  */
-export async function startTestServer({ port, postgresUrl, stdio = 'inherit', workerDatabaseUrl = url => url, fresh = false, logFile = /** @type {string | undefined} */ (undefined), secret = /** @type {string | undefined} */ (undefined) }) {
+export async function startTestServer({ port, postgresUrl, stdio = 'inherit', workerDatabaseUrl = url => url, fresh = false, logFile = /** @type {string | undefined} */ (undefined), secret = /** @type {string | undefined} */ (undefined), vars = /** @type {Record<string, string>} */ ({}) }) {
   const database = await createDatabase({ fresh, postgresUrl })
   await migrateDatabase(database.url)
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-r2-'))
@@ -38,7 +38,7 @@ export async function startTestServer({ port, postgresUrl, stdio = 'inherit', wo
     databaseUrl: workerDatabaseUrl(database.url),
     persistTo,
     stdio: logFile ? ['ignore', 'pipe', 'pipe'] : stdio,
-    vars: { BETTER_AUTH_SECRET: secret ?? randomBytes(32).toString('hex') },
+    vars: { BETTER_AUTH_SECRET: secret ?? randomBytes(32).toString('hex'), ...vars },
   })
   if (logFile) {
     // Two sources into one file: neither may end it (stdout closing first made a late stderr write throw).

@@ -9,6 +9,8 @@ export default defineEventHandler(async (event) => {
     key = await assignProfileImageKey(useDB(event), user.id)
     await cacheProfileImageKey(event, key)
   }
+  // Before the answer: the URL overwrites the stable key, so the image there now must be kept first.
+  await keepCurrentImage(event, user.id, key)
   const filename = normaliseFilename(originalFilename, profileImagePolicy.defaultFilename)
   return signUpload(event, { key, contentType, fileSize, filename, userId: user.id })
 })

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest'
+import { api, objectExists, signUp, sql, type TestUser } from '../support/api'
+import { makePng } from '../support/png'
+import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+
+// Profile image history (issue 14) with the default keepVersions (5), on the local S3 endpoint: versions are copies
+// made inside storage, so every byte checked here was written by the browser-side PUTs only.
+
+const image = (n: number) => makePng(2 + n, [n * 20, 255 - n * 20, n])
+
+interface Version { id: string, filename: string, contentType: string, size: number, createdAt: string, thumbnailUrl: string }
+
+async function uploadUrl(user: TestUser, bytes: Uint8Array, originalFilename: string) {
+  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length, originalFilename } })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return await response.json() as SignedUpload
+}
+
+async function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer>, filename: string) {
+  const signed = await uploadUrl(user, bytes, filename)
+  const response = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+  expect(response.status).toBe(200)
+  return signed
+}
+
+async function versions(user: TestUser): Promise<Version[]> {
+  const response = await api('/api/user/profile/image/versions', { cookie: user.cookie })
+  expect(response.status).toBe(200)
+  return (await response.json() as { items: Version[] }).items
+}
+
+async function bytesAt(url: string) {
+  const response = await fetch(url)
+  expect(response.status).toBe(200)
+  return Buffer.from(await response.arrayBuffer())
+}
+
+async function current(user: TestUser) {
+  const shown = await (await api('/api/user/profile/image', { cookie: user.cookie })).json() as { hasImage: boolean, downloadUrl?: string, filename?: string }
+  return shown.hasImage ? { filename: shown.filename, bytes: await bytesAt(shown.downloadUrl!) } : null
+}
+
+const restore = (user: TestUser, id: string) => api(`/api/user/profile/image/versions/${id}/restore`, { method: 'POST', cookie: user.cookie })
+const remove = (user: TestUser, id: string) => api(`/api/user/profile/image/versions/${id}`, { method: 'DELETE', cookie: user.cookie })
+const versionRows = (user: TestUser) => sql<{ key: string }>('select key from profile_image_version where owner_id = $1 order by created_at desc', [user.id])
+
+describe('keeping earlier profile images', () => {
+  it('three uploads leave two versions, newest first, with the right bytes', async () => {
+    const user = await signUp()
+    expect(await versions(user)).toEqual([])
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    await upload(user, image(3), 'three.png')
+
+    const kept = await versions(user)
+    expect(kept.map(version => version.filename)).toEqual(['two.png', 'one.png'])
+    expect(kept[0]).toMatchObject({ contentType: 'image/png', size: image(2).length })
+    expect(new URL(kept[0]!.thumbnailUrl).searchParams.get('X-Amz-Expires')).toBe('300')
+    expect((await bytesAt(kept[0]!.thumbnailUrl)).equals(image(2))).toBe(true)
+    expect((await bytesAt(kept[1]!.thumbnailUrl)).equals(image(1))).toBe(true)
+    expect((await current(user))!.bytes.equals(image(3))).toBe(true)
+    const rows = await versionRows(user)
+    expect(rows.every(row => row.key.startsWith(`${(rows[0]!.key.split('/v/')[0])}/v/`))).toBe(true)
+  })
+
+  it('adds no version for a URL never used or the same bytes uploaded again', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await uploadUrl(user, image(2), 'unused.png')
+    await uploadUrl(user, image(2), 'unused-again.png')
+    expect((await versions(user)).map(version => version.filename)).toEqual(['one.png'])
+    await upload(user, image(1), 'one.png') // same bytes as the version just kept
+    await upload(user, image(2), 'two.png')
+    expect((await versions(user)).map(version => version.filename)).toEqual(['one.png'])
+  })
+
+  it('restores a version: its bytes become current, the replaced image becomes a version', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    await upload(user, image(3), 'three.png')
+    const first = (await versions(user)).find(version => version.filename === 'one.png')!
+
+    const response = await restore(user, first.id)
+    expect(response.status, await response.clone().text()).toBe(200)
+    expect(await response.json()).toEqual({ id: first.id, restored: true })
+    const now = await current(user)
+    expect(now!.bytes.equals(image(1))).toBe(true)
+    expect(now!.filename).toBe('one.png')
+    const kept = await versions(user)
+    expect(kept.map(version => version.filename)).toEqual(['three.png', 'two.png'])
+    expect((await bytesAt(kept[0]!.thumbnailUrl)).equals(image(3))).toBe(true)
+    expect((await restore(user, first.id)).status).toBe(404) // it is the current image now, not a version
+  })
+
+  it('trims the oldest beyond the limit, objects and rows', async () => {
+    const user = await signUp()
+    for (let n = 0; n < 6; n++) await upload(user, image(n), `${n}.png`)
+    const before = await versionRows(user)
+    expect(before).toHaveLength(5)
+    const oldest = before.at(-1)!.key
+    expect(await objectExists(oldest)).toBe(true)
+
+    await upload(user, image(6), '6.png')
+    expect((await versions(user)).map(version => version.filename)).toEqual(['5.png', '4.png', '3.png', '2.png', '1.png'])
+    expect(await versionRows(user)).toHaveLength(5)
+    expect(await objectExists(oldest)).toBe(false)
+  })
+
+  it('never loses the current image to an upload and a restore at the same time', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    const first = (await versions(user))[0]!
+
+    const [restored] = await Promise.all([restore(user, first.id), upload(user, image(3), 'three.png')])
+    expect(restored.status).toBe(200)
+    const now = await current(user)
+    expect(now).not.toBeNull()
+    expect([image(1), image(3)].some(candidate => candidate.equals(now!.bytes))).toBe(true)
+    // The image both replaced was kept.
+    const kept = await versions(user)
+    const keptBytes = await Promise.all(kept.map(version => bytesAt(version.thumbnailUrl)))
+    expect(keptBytes.some(bytes => bytes.equals(image(2)))).toBe(true)
+  })
+
+  it('deletes one version: object and row', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    const [version] = await versions(user)
+    const [row] = await versionRows(user)
+    const response = await remove(user, version!.id)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ id: version!.id, deleted: true })
+    expect(await versions(user)).toEqual([])
+    expect(await objectExists(row!.key)).toBe(false)
+    expect((await remove(user, version!.id)).status).toBe(404)
+  })
+})
+
+describe('versions belong to their owner', () => {
+  it('another user cannot list, restore or delete them; bad ids are JSON 404s', async () => {
+    const owner = await signUp()
+    const other = await signUp()
+    await upload(owner, image(1), 'one.png')
+    await upload(owner, image(2), 'two.png')
+    await upload(other, image(3), 'other.png')
+    const [version] = await versions(owner)
+
+    expect(await versions(other)).toEqual([])
+    for (const response of [await restore(other, version!.id), await remove(other, version!.id)]) {
+      expect(response.status).toBe(404)
+      expect(await response.json()).toMatchObject({ statusCode: 404, message: 'No such earlier image' })
+    }
+    for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '%00']) {
+      for (const response of [await restore(owner, id), await remove(owner, id)]) {
+        expect(response.status, id).toBe(404)
+        expect(await response.json()).toMatchObject({ statusCode: 404 })
+      }
+    }
+    expect((await current(other))!.bytes.equals(image(3))).toBe(true)
+    expect((await versions(owner)).map(v => v.filename)).toEqual(['one.png'])
+    expect((await bytesAt((await versions(owner))[0]!.thumbnailUrl)).equals(image(1))).toBe(true)
+  })
+
+  it('needs a session', async () => {
+    expect((await api('/api/user/profile/image/versions')).status).toBe(401)
+    expect((await api('/api/user/profile/image/versions/00000000-0000-4000-8000-000000000000/restore', { method: 'POST' })).status).toBe(401)
+  })
+})
+
+describe('deleting the image, or the account', () => {
+  it('keeps versions when the image is removed, and a restore brings one back', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect(await current(user)).toBeNull()
+    // The removed image became a version; the earlier one is still there.
+    const kept = await versions(user)
+    expect(kept.map(version => version.filename)).toEqual(['two.png', 'one.png'])
+    expect((await restore(user, kept[0]!.id)).status).toBe(200)
+    // Restored after the delete, it is not taken for a stray written by an old URL.
+    expect((await current(user))!.bytes.equals(image(2))).toBe(true)
+    expect((await versions(user)).map(version => version.filename)).toEqual(['one.png'])
+  })
+
+  it('removes every version when asked to', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    await upload(user, image(3), 'three.png')
+    const rows = await versionRows(user)
+    expect(rows).toHaveLength(2)
+    const response = await api('/api/user/profile/image?versions=all', { method: 'DELETE', cookie: user.cookie })
+    expect(response.status).toBe(200)
+    expect(await current(user)).toBeNull()
+    expect(await versions(user)).toEqual([])
+    for (const row of rows) expect(await objectExists(row.key)).toBe(false)
+    expect((await api('/api/user/profile/image?versions=everything', { method: 'DELETE', cookie: user.cookie })).status).toBe(400)
+  })
+
+  it('account deletion removes every version object', async () => {
+    const user = await signUp()
+    await upload(user, image(1), 'one.png')
+    await upload(user, image(2), 'two.png')
+    const rows = await versionRows(user)
+    expect(rows).toHaveLength(1)
+    const response = await api('/api/auth/delete-user', { method: 'POST', cookie: user.cookie, json: { password: 'correct-horse-battery' } })
+    expect(response.status).toBe(200)
+    expect(await objectExists(rows[0]!.key)).toBe(false)
+    expect(await versionRows(user)).toEqual([])
+  })
+})
