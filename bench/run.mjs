@@ -11,6 +11,7 @@ import { startBenchServer } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
 import { measureUpload } from './lib/upload.mjs'
+import { measureProfilePresign } from './lib/versions.mjs'
 
 const port = Number(process.env.BENCH_PORT ?? 8795)
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
@@ -45,9 +46,20 @@ try {
   results.throughputRunSeconds = durationSeconds
   step('100 MiB uploads: Chromium and curl')
   results.upload = await measureUpload(server.baseURL)
+  step('profile presign with history on (keepVersions 5)')
+  results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
 }
 finally {
   await server.stop()
+}
+step('profile presign with history off (a second worker, keepVersions 0)')
+const historyOff = await startBenchServer({ port, vars: { PROFILE_IMAGE_KEEP_VERSIONS: '0' } })
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => historyOff.stop().finally(() => process.exit(130)))
+try {
+  results.profileHistory.unshift({ keepVersions: 0, ...await measureProfilePresign(historyOff.baseURL, { durationSeconds }) })
+}
+finally {
+  await historyOff.stop()
 }
 results.targets = checkTargets(results)
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)

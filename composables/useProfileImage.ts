@@ -86,8 +86,9 @@ export function useProfileImage() {
     inFlight?.abort()
   }
 
-  async function remove() {
-    await $fetch('/api/user/profile/image', { method: 'DELETE' })
+  /** By default the removed image is kept among the earlier ones; `allVersions` deletes those too. */
+  async function remove({ allVersions = false } = {}) {
+    await $fetch('/api/user/profile/image', { method: 'DELETE', query: allVersions ? { versions: 'all' } : undefined })
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 

@@ -23,7 +23,7 @@ function ratioTargets(throughput, enforced) {
 }
 
 /** The issue's targets, checked against the figures; `npm run bench` exits non-zero when an enforced one is missed. */
-export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload }) {
+export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload, profileHistory }) {
   const statements = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.criticalPath
   const after = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.afterResponse
   return [
@@ -31,13 +31,14 @@ export function checkTargets({ bundle, sqlStatements, throughput, throughputRunS
     { target: 'first profile presign: ≤ 1 SQL statement before the response', met: statements('POST /api/user/profile/image (first') <= 1 },
     { target: 'payload bytes through the Worker for a 100 MiB upload: 0', met: upload.workerPayloadBytes === 0 && upload.workerBodiesWithoutLength === 0 && upload.committedBrowserUploads === upload.runs },
     { target: 'Worker bundle ≤ 1 MiB gzip', met: bundle.withinTarget },
+    { target: 'profile presign, keepVersions 0 and 5, nothing changed: 0 SQL statements; payload bytes through the Worker: 0', met: profileHistory.every(row => row.unchangedSql === 0 && row.workerPayloadBytes === 0 && row.load.non2xx === 0) },
     { target: 'every load-run request answered 2xx (figures are of successful requests)', met: throughput.every(row => row.non2xx === 0 && row.errors === 0) },
     { target: 'repeat profile presign: 0 SQL statements after the response (audit through the queue)', met: after('POST /api/user/profile/image (repeat)') === 0 && after('GET /api/user/profile/image') === 0 },
     ...ratioTargets(throughput, throughputRunSeconds >= MIN_ENFORCED_RUN_SECONDS),
   ].map(target => ({ enforced: true, ...target }))
 }
 
-export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, targets }) {
+export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, profileHistory, targets }) {
   const out = []
   out.push(`Gallery benchmark, ${date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; workerd via wrangler dev, PostgreSQL on 127.0.0.1`)
   out.push('', '### Throughput and latency (autocannon)', '')
@@ -61,6 +62,10 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
     ['Chromium PUT to local S3', `${upload.browserPutMs} ms, ${upload.browserMiBPerSecond} MiB/s`],
     ['curl PUT to local S3 (same file)', `${upload.curlPutMs} ms, ${upload.curlMiBPerSecond} MiB/s`],
   ]))
+  out.push('', `### Profile presign with history off and on (${profileHistory[0].cycles} sequential cycles; load: ${profileHistory[0].load.connections} connections)`, '')
+  out.push(table(['keepVersions', 'after a new upload: ms (SQL)', 'nothing changed: ms (SQL)', 'nothing changed under load: req/s, p50/p99 ms', 'payload bytes through the Worker'],
+    profileHistory.map(row => [row.keepVersions, `${row.changedMedianMs} (${row.changedSql})`, `${row.unchangedMedianMs} (${row.unchangedSql})`,
+      `${row.load.requestsPerSecond}, ${row.load.p50Ms}/${row.load.p99Ms}`, row.workerPayloadBytes])))
   out.push('', '### Worker bundle (wrangler deploy --dry-run --outdir)', '')
   out.push(table(['files', 'raw', 'gzip', 'target', 'wrangler says'], [[
     bundle.files.join(', '), `${(bundle.rawBytes / KiB).toFixed(1)} KiB`, `${(bundle.gzipBytes / KiB).toFixed(1)} KiB`,

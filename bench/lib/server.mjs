@@ -25,7 +25,8 @@ async function assertPortFree(baseURL) {
   if (answered) throw new Error(`${baseURL} already answers: stop whatever runs there (an earlier bench?) or set BENCH_PORT`)
 }
 
-export async function startBenchServer({ port }) {
+/** `vars` are extra worker vars (the history comparison runs a second worker with PROFILE_IMAGE_KEEP_VERSIONS=0). */
+export async function startBenchServer({ port, vars = {} }) {
   const baseURL = `http://localhost:${port}`
   await assertPortFree(baseURL)
   // BENCH_POSTGRES_URL's server when given, else an embedded PostgreSQL of the run's own.
@@ -57,7 +58,7 @@ export async function startBenchServer({ port }) {
       config: BENCH_WORKER_CONFIG,
       logLevel: 'warn', // one log line per request would measure wrangler's logging
       stdio: ['ignore', 'pipe', 'pipe'],
-      vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1' },
+      vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1', ...vars },
     })
     // Two sources into one file: neither may end it, or a late write to the other throws.
     const log = createWriteStream(logFile)

@@ -1,4 +1,4 @@
-import type { R2Bucket } from '@cloudflare/workers-types'
+import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import type { H3Event } from 'h3'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 
@@ -39,20 +39,38 @@ export async function keepCurrentImage(event: H3Event, userId: string, key: stri
   const kept = await bucket.head(versionKey)
   if (!kept) throw createError({ statusCode: 502, message: 'Storage lost the copy of your current image' })
 
-  const db = useDB(event)
+  let added: boolean
+  try {
+    added = await recordVersion(useDB(event), { id, ownerId: userId, key: versionKey, kept })
+  }
+  catch (error) {
+    if (!causedByUnavailableDatabase(error)) {
+      await bucket.delete(versionKey)
+      throw error
+    }
+    // The database is down but the session cookie cache vouches for the user: the upload is still signed (as without
+    // history). The copy stays in storage under the version prefix (safe, gone with the account, but not listed); the
+    // marker is left alone so the next keep copies and records the image again.
+    console.error(JSON.stringify({ event: 'profile_image.version_unrecorded', error: 'DatabaseUnavailable' }))
+    return
+  }
+  // Parallel presigns may all copy the same image: only the first becomes a row, the others' copies are dropped.
+  if (!added) await bucket.delete(versionKey)
+  await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: kept.etag } })
+  if (added) await trimVersions(useDB(event), bucket, userId, limit)
+}
+
+/** One row for a kept copy, unless the user's newest row already holds the same bytes (parallel presigns). */
+async function recordVersion(db: Database, { id, ownerId, key, kept }: { id: string, ownerId: string, key: string, kept: R2Object }): Promise<boolean> {
   const versions = tables.profileImageVersion
   const filename = decodeMetadataValue(kept.customMetadata?.[UPLOAD_METADATA_KEYS.originalFilename]) ?? profileImagePolicy.defaultFilename
-  // Parallel presigns may all copy the same image: only the first becomes a row, the others' copies are dropped.
   const contentType = kept.httpMetadata?.contentType ?? 'application/octet-stream'
   const inserted = await db.execute(sql`
     insert into ${versions} (id, owner_id, key, size, content_type, original_filename, source_etag)
-    select ${id}::uuid, ${userId}, ${versionKey}, ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}
-    where coalesce((select ${versions.sourceEtag} from ${versions} where ${versions.ownerId} = ${userId}
+    select ${id}::uuid, ${ownerId}, ${key}, ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}
+    where coalesce((select ${versions.sourceEtag} from ${versions} where ${versions.ownerId} = ${ownerId}
       order by ${versions.createdAt} desc limit 1), '') <> ${kept.etag}`)
-  const added = (inserted.rowCount ?? 0) > 0
-  if (!added) await bucket.delete(versionKey)
-  await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: kept.etag } })
-  if (added) await trimVersions(db, bucket, userId, limit)
+  return (inserted.rowCount ?? 0) > 0
 }
 
 /** Deletes the versions beyond the newest `limit`: objects first, then rows. */

@@ -68,6 +68,7 @@ test('upload, overwrite, reload, rename and delete the profile image', async ({ 
   expect((await avatarBytes(page)).equals(imageB)).toBe(true)
 
   await page.getByRole('button', { name: 'Remove image' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click()
   await expect(page.getByTestId('avatar-placeholder')).toBeVisible()
   await expect(page.getByTestId('avatar-image')).toHaveCount(0)
   expect(await (await page.request.get('/api/user/profile/image')).json()).toEqual({ hasImage: false })

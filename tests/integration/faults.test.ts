@@ -268,3 +268,57 @@ describe('/api/health for anonymous callers from the internet', () => {
     expect(proxy.connections() - before).toBe(3)
   })
 })
+
+describe('profile image history while Postgres is down', () => {
+  it('a keep or restore that fails part-way leaves the current image intact', async () => {
+    const signUp = await fetch(`${origin}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'origin': origin, 'content-type': 'application/json', 'cf-connecting-ip': randomClientIp() },
+      body: JSON.stringify({ name: 'History', email: 'fault-history@example.com', password: PASSWORD }),
+    })
+    expect(signUp.status).toBe(200)
+    let own = signUp.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+    const presign = (bytes: Uint8Array) => fetch(`${origin}/api/user/profile/image`, {
+      method: 'POST', headers: { 'cookie': own, origin, 'content-type': 'application/json' }, body: JSON.stringify({ contentType: 'image/png', fileSize: bytes.length }),
+    })
+    const upload = async (bytes: Uint8Array<ArrayBuffer>) => {
+      const response = await presign(bytes)
+      expect(response.status).toBe(200)
+      own = updatedCookie(own, response) // the cookie cache now carries the key: the profile routes need no SQL
+      const signed = await response.json() as SignedUpload
+      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+    }
+    const currentBytes = async () => {
+      const shown = await fetch(`${origin}/api/user/profile/image`, { headers: { cookie: own } })
+      expect(shown.status).toBe(200)
+      return Buffer.from(await (await fetch((await shown.json()).downloadUrl)).arrayBuffer())
+    }
+    const [a, b, c] = [makePng(2, [1, 0, 0]), makePng(3, [0, 1, 0]), makePng(4, [0, 0, 1])]
+    await upload(a)
+    await upload(b)
+    const [version] = (await (await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie: own } })).json()).items
+    expect(version).toBeDefined()
+
+    await proxy.stop()
+    try {
+      // The keep copies the current image, then cannot write its row; the restore cannot even find its version.
+      expect((await presign(c)).status).toBe(200)
+      const restore = await fetch(`${origin}/api/user/profile/image/versions/${version.id}/restore`, { method: 'POST', headers: { cookie: own, origin } })
+      expect(restore.status).toBe(503)
+      expect(await restore.json()).toMatchObject({ statusCode: 503 })
+      expect((await currentBytes()).equals(b)).toBe(true)
+    }
+    finally {
+      await proxy.start()
+    }
+    await expect.poll(async () => (await fetch(`${origin}/api/health`)).status, { timeout: 15_000 }).toBe(200)
+    expect((await currentBytes()).equals(b)).toBe(true)
+    const restore = await fetch(`${origin}/api/user/profile/image/versions/${version.id}/restore`, { method: 'POST', headers: { cookie: own, origin } })
+    expect(restore.status).toBe(200)
+    expect((await currentBytes()).equals(a)).toBe(true)
+    // The image the restore replaced was kept and listed, though the outage's keep could not record it.
+    const kept = (await (await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie: own } })).json()).items as { thumbnailUrl: string }[]
+    expect(kept).toHaveLength(1)
+    expect(Buffer.from(await (await fetch(kept[0]!.thumbnailUrl)).arrayBuffer()).equals(b)).toBe(true)
+  })
+})

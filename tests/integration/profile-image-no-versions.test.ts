@@ -49,7 +49,7 @@ describe('keepVersions 0', () => {
     expect(Buffer.from(await (await fetch(shown.downloadUrl)).arrayBuffer()).equals(images[2]!)).toBe(true)
     const list = await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie } })
     expect(list.status).toBe(200)
-    expect((await list.json()).items).toEqual([])
+    expect(await list.json()).toMatchObject({ items: [], keepVersions: 0 })
 
     const client = new pg.Client({ connectionString: server.databaseUrl })
     await client.connect()

@@ -48,6 +48,7 @@ describe('keeping earlier profile images', () => {
   it('three uploads leave two versions, newest first, with the right bytes', async () => {
     const user = await signUp()
     expect(await versions(user)).toEqual([])
+    expect(await (await api('/api/user/profile/image/versions', { cookie: user.cookie })).json()).toEqual({ items: [], expiresIn: 300, keepVersions: 5 })
     await upload(user, image(1), 'one.png')
     await upload(user, image(2), 'two.png')
     await upload(user, image(3), 'three.png')

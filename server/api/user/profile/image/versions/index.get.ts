@@ -16,5 +16,5 @@ export default defineEventHandler(async (event) => {
     thumbnailUrl: await signer.presignGet({ key: row.key, expiresIn }),
   })))
   if (rows.length > 0) recordPresignEvent(event, { userId: user.id, action: 'get', key: versionPrefixOf(rows[0]!.key) })
-  return { items, expiresIn }
+  return { items, expiresIn, keepVersions: keptVersions(event) }
 })
