@@ -1,3 +1,5 @@
+import type { R2Bucket } from '@cloudflare/workers-types'
+
 // Magic-byte detection for the image types the app accepts (shared/utils/policy.ts). Hand-written rather than
 // `file-type`: that is not installed, its entry points pull Node streams/Buffer into the Worker bundle, and the
 // handful of signatures below is all we need.
@@ -54,4 +56,15 @@ export function sniffImageType(bytes: Uint8Array): string | null {
 /** Whether the bytes are the declared image type; types we cannot sniff never match. */
 export function imageBytesMatch(contentType: string, bytes: Uint8Array): boolean {
   return sniffImageType(bytes) === contentType
+}
+
+/**
+ * Reads the first bytes of a stored object through the binding and checks them against `contentType`. False when
+ * the object is gone or empty. `size` (from a head) keeps the range inside the object.
+ */
+export async function storedImageMatches(bucket: R2Bucket, key: string, contentType: string, size: number): Promise<boolean> {
+  if (size === 0) return false
+  const object = await bucket.get(key, { range: { offset: 0, length: Math.min(size, IMAGE_SNIFF_BYTES) } })
+  if (!object) return false
+  return imageBytesMatch(contentType, new Uint8Array(await object.arrayBuffer()))
 }
