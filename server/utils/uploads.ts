@@ -1,5 +1,7 @@
+import type { R2Bucket } from '@cloudflare/workers-types'
 import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
 import { FILE_TYPES, uploadPolicy } from '../../shared/utils/policy'
+import { storedImageMatches } from './image-sniff'
 import { normaliseFilename } from './metadata'
 
 const SAFE_EXTENSION = /^[a-z0-9]{1,10}$/
@@ -47,6 +49,30 @@ export async function findOwnUpload(db: Database, id: string, ownerId: string): 
     .where(and(eq(tables.upload.id, id), eq(tables.upload.ownerId, ownerId), ne(tables.upload.status, 'deleted')))
   if (!row) throw createError(UPLOAD_NOT_FOUND)
   return row
+}
+
+/**
+ * Throws unless the stored object is what `upload` declared: 404 while it is missing, 409 when its size, content
+ * type or uploader differ, and 409 when an image's first bytes are not that image type. Such an object is deleted
+ * (the row stays pending, so a correct PUT with the same URL can still complete) and is never listed as a broken
+ * thumbnail.
+ */
+export async function verifyStoredUpload(bucket: R2Bucket, upload: UploadRow, ownerId: string): Promise<void> {
+  const object = await bucket.head(upload.key)
+  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
+  const mismatch = object.size !== upload.declaredSize
+    ? `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
+    : object.httpMetadata?.contentType !== upload.contentType
+      ? `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
+      : object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== ownerId
+        ? 'the stored object was not uploaded by you'
+        : null
+  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
+  if (upload.contentType.startsWith('image/') && !(await storedImageMatches(bucket, upload.key, upload.contentType, object.size))) {
+    await bucket.delete(upload.key)
+    const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
+    throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
+  }
 }
 
 export interface StorageUsage { usedBytes: number, quotaBytes: number, pendingCount: number, pendingCap: number }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { makePng } from '../support/png'
 import { expect, newAccount, newPersonContext, signUpThroughUI, test, visit } from './fixtures'
 
 const MiB = 1024 * 1024
@@ -7,7 +8,8 @@ const MiB = 1024 * 1024
 test('upload three files at once, download each, delete one; another user sees none', async ({ signedInPage: page, browser }) => {
   const files = [
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text notes\n'.repeat(100)) },
-    { name: 'photo é.png', mimeType: 'image/png', buffer: randomBytes(200 * 1024) },
+    // A real PNG: an image type whose bytes are not that image is refused at /complete.
+    { name: 'photo é.png', mimeType: 'image/png', buffer: makePng(400, [200, 120, 40]) },
     { name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(6 * MiB + 123) },
   ]
   await visit(page, '/uploads')

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
+import { makePng } from '../support/png'
 import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedGenericUpload } from '../support/storage'
 
 async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number }) {
@@ -129,6 +130,46 @@ describe('POST /api/uploads/:id/complete', () => {
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('12345'), 'text/plain', 'someone-else')
     expect((await complete(user, signed.uploadId)).status).toBe(409)
+  })
+
+  it('refuses with 409 and discards the object when an image upload holds no such image, listing nothing', async () => {
+    const user = await signUp()
+    const text = Buffer.from('these are notes, not a picture\n')
+    const signed = await uploadFile(user, 'notes.png', text, 'image/png')
+    expect(await objectExists(signed.key)).toBe(true)
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ statusCode: 409, message: expect.stringMatching(/not a valid PNG image/) })
+    expect(await objectExists(signed.key)).toBe(false)
+    const [row] = await sql<{ status: string }>('select status from upload where id = $1', [signed.uploadId])
+    expect(row!.status).toBe('pending')
+    expect((await (await api('/api/uploads', { cookie: user.cookie })).json()).items).toEqual([])
+    expect((await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).status).toBe(404)
+
+    // Bytes of another image type under a signed image type are refused the same way.
+    const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')
+    const renamed = await uploadFile(user, 'really-a-gif.png', gif, 'image/png')
+    expect((await complete(user, renamed.uploadId)).status).toBe(409)
+    expect(await objectExists(renamed.key)).toBe(false)
+  })
+
+  it('commits a real image, and a same-URL PUT of the right bytes completes after a refused one', async () => {
+    const user = await signUp()
+    const png = makePng(8, [10, 200, 30])
+    const signed = await uploadFile(user, 'dot.png', png, 'image/png')
+    const response = await complete(user, signed.uploadId)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ id: signed.uploadId, contentType: 'image/png', size: png.length, status: 'committed' })
+    expect(await objectExists(signed.key)).toBe(true)
+    expect((await (await api('/api/uploads', { cookie: user.cookie })).json()).items).toEqual([expect.objectContaining({ id: signed.uploadId })])
+
+    const svg = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    const fake = Buffer.alloc(svg.length, 'x')
+    const retried = await uploadFile(user, 'drawing.svg', fake, 'image/svg+xml')
+    expect((await complete(user, retried.uploadId)).status).toBe(409)
+    const put = await fetch(retried.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(retried), body: svg })
+    expect(put.status).toBe(200)
+    expect((await complete(user, retried.uploadId)).status).toBe(200)
   })
 
   it('answers 410 once the upload has been abandoned past the cleanup cutoff', async () => {

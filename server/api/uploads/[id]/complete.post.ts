@@ -9,16 +9,7 @@ export default defineEventHandler(async (event) => {
   if (upload.status === 'committed') return toUploadView(upload)
   if (upload.expiresAt < orphanCutoff()) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
 
-  const object = await useEnv(event).GALLERY.head(upload.key)
-  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
-  const mismatch = object.size !== upload.declaredSize
-    ? `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
-    : object.httpMetadata?.contentType !== upload.contentType
-      ? `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
-      : object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== user.id
-        ? 'the stored object was not uploaded by you'
-        : null
-  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
+  await verifyStoredUpload(useEnv(event).GALLERY, upload, user.id)
 
   // Only a still-pending, not-yet-abandoned row is committed: cleanup may be deleting expired ones right now.
   const [committed] = await db.update(tables.upload)
