@@ -73,7 +73,10 @@ export function useProfileImage() {
       if (cancelRequested) throw new UploadAbortedError()
       inFlight = directUpload(signed, file, fraction => (progress.value = fraction))
       await inFlight.done
+      // The server checks the stored bytes are the signed image type; a 422 (refused, previous state back) is shown.
+      const refusal = await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
       await load({ force: true })
+      if (refusal) throw refusal
     }
     finally {
       inFlight = null

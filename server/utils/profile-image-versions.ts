@@ -100,7 +100,7 @@ export async function deleteVersion(db: Database, bucket: R2Bucket, version: { i
 /**
  * Makes a version the current image with a copy inside storage; the image it replaces is kept first. The copy gets a
  * fresh `uploaded-at`, so a deletion marker older than the restore does not take it for a stray (profile-image.ts).
- * The restored version is then removed from the list: it is the current image now.
+ * The restored version is then removed from the list: it is the current image now (kept again before it is replaced).
  */
 export async function restoreVersion(event: H3Event, userId: string, key: string, version: { id: string, key: string, contentType: string, originalFilename: string }): Promise<void> {
   await keepCurrentImage(event, userId, key)
@@ -112,7 +112,10 @@ export async function restoreVersion(event: H3Event, userId: string, key: string
       metadata: uploadMetadata({ originalFilename: encodeMetadataValue(version.originalFilename), uploadedBy: userId, uploadedAt: new Date().toISOString() }),
     },
   })
-  await deleteVersion(useDB(event), useEnv(event).GALLERY, version)
+  const bucket = useEnv(event).GALLERY
+  // The restored image is no version any more, so the marker must not claim it is kept: the next upload keeps it.
+  await bucket.delete(newestMarkerKey(key))
+  await deleteVersion(useDB(event), bucket, version)
 }
 
 /** Every object under the version prefix (the marker included). */

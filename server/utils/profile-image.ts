@@ -43,6 +43,13 @@ export async function deleteProfileImage(bucket: R2Bucket, key: string): Promise
   await bucket.delete(key)
 }
 
+/** When the image was last deleted (ms since the epoch), or null if never. */
+export async function profileImageDeletedAt(bucket: R2Bucket, key: string): Promise<number | null> {
+  const marker = await bucket.head(deletionMarkerKey(key))
+  const deletedAt = Date.parse(marker?.customMetadata?.[DELETED_AT] ?? '')
+  return Number.isNaN(deletedAt) ? null : deletedAt
+}
+
 /** The current profile image object, or null; a stray written through a URL older than the last delete is removed. */
 export async function currentProfileImage(bucket: R2Bucket, key: string): Promise<R2Object | null> {
   const [object, marker] = await Promise.all([bucket.head(key), bucket.head(deletionMarkerKey(key))])

@@ -60,4 +60,14 @@ describe('keepVersions 0', () => {
       await client.end()
     }
   })
+
+  it('confirm refuses non-image bytes with nothing to go back to: the object is deleted, no broken image shows', async () => {
+    const cookie = await signUp()
+    await upload(cookie, makePng(2, [1, 1, 1]))
+    await upload(cookie, new Uint8Array(Buffer.from('not an image, just text')))
+    const response = await fetch(`${origin}/api/user/profile/image/confirm`, { method: 'POST', headers: { cookie, origin } })
+    expect(response.status).toBe(422)
+    expect(await response.json()).toMatchObject({ statusCode: 422, message: 'That file is not a real PNG image, so it was removed.' })
+    expect(await (await fetch(`${origin}/api/user/profile/image`, { headers: { cookie } })).json()).toEqual({ hasImage: false })
+  })
 })

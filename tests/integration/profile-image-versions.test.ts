@@ -185,6 +185,9 @@ describe('deleting the image, or the account', () => {
     // Restored after the delete, it is not taken for a stray written by an old URL.
     expect((await current(user))!.bytes.equals(image(2))).toBe(true)
     expect((await versions(user)).map(version => version.filename)).toEqual(['one.png'])
+    // Replaced again, the restored image is kept again.
+    await upload(user, image(3), 'three.png')
+    expect((await versions(user)).map(version => version.filename)).toEqual(['two.png', 'one.png'])
   })
 
   it('removes every version when asked to', async () => {

@@ -1,0 +1,38 @@
+import type { H3Event } from 'h3'
+import { desc, eq } from 'drizzle-orm'
+
+/**
+ * After the browser's PUT to the stable key (issue 15): the object's first bytes, read through the binding, must be
+ * the image type it was signed as. A mismatch deletes it and puts the previous state back: with history on, the
+ * newest version is copied back onto the key (unless the image had been removed after it was kept); with
+ * keepVersions 0 the previous bytes were overwritten by the PUT, so the user is left with no image rather than a
+ * broken one. Either way a 422 whose message the page shows.
+ */
+export async function confirmProfileImage(event: H3Event, userId: string, key: string): Promise<void> {
+  const bucket = useEnv(event).GALLERY
+  const object = await bucket.head(key)
+  if (!object) throw createError({ statusCode: 404, message: 'No uploaded profile image to confirm' })
+  const contentType = object.httpMetadata?.contentType ?? ''
+  if (await storedImageMatches(bucket, key, contentType, object.size)) return
+
+  await bucket.delete(key)
+  const typeName = FILE_TYPES[contentType]?.name ?? 'image'
+  const restored = keptVersions(event) > 0 && await restoreNewestVersion(event, userId, key)
+  throw createError({
+    statusCode: 422,
+    message: restored
+      ? `That file is not a real ${typeName}, so it was not used. Your previous image is back.`
+      : `That file is not a real ${typeName}, so it was removed.`,
+  })
+}
+
+async function restoreNewestVersion(event: H3Event, userId: string, key: string): Promise<boolean> {
+  const versions = tables.profileImageVersion
+  const [newest] = await useDB(event).select().from(versions).where(eq(versions.ownerId, userId)).orderBy(desc(versions.createdAt)).limit(1)
+  if (!newest) return false
+  // Kept by "Remove image" and not uploaded over since: the state before this upload was no image.
+  const deletedAt = await profileImageDeletedAt(useEnv(event).GALLERY, key)
+  if (deletedAt !== null && deletedAt >= newest.createdAt.getTime()) return false
+  await restoreVersion(event, userId, key, newest)
+  return true
+}
