@@ -1,5 +1,6 @@
 // Browser-side image work for the profile image: prove a file is an image before anything is sent, and encode the
 // cropped result small (WebP where the browser can encode it, else JPEG).
+import { FILE_TYPES, profileImagePolicy } from '../shared/utils/policy'
 
 /** Whether the browser can decode the file as an image; the decoded bitmap is dropped at once. */
 export async function decodesAsImage(file: Blob): Promise<boolean> {
