@@ -30,6 +30,8 @@ export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint'],
   devtools: { enabled: false },
   css: ['~/assets/css/main.css'],
+  // Cropper.js 2's web components (components/ProfileImageCropper.vue), registered in the browser only.
+  vue: { compilerOptions: { isCustomElement: tag => tag.startsWith('cropper-') } },
   ui: { fonts: false },
   // Keep the repo's top-level layout (pages/, components/, composables/) instead of Nuxt 4's app/ folder.
   srcDir: '.',

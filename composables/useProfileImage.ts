@@ -95,5 +95,5 @@ export function useProfileImage() {
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 
-  return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove }
+  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith, upload, cancel, remove }
 }

@@ -31,6 +31,8 @@ export const profileImagePolicy = {
   maxFilenameLength: 255,
   /** Used when the browser sends no filename, so the signed metadata is never undefined. */
   defaultFilename: 'profile-image',
+  /** The browser crops to a square and scales down to at most this many pixels a side before upload. */
+  maxSidePixels: 1024,
 } as const
 
 /** Generic uploads. Downloads are always `attachment`, never inline, whatever the type. */

@@ -10,6 +10,7 @@ test('storage refusing a profile upload shows a clear error and changes nothing'
     : route.continue())
   const refused = page.waitForResponse(response => response.url().includes('/cdn-cgi/local/r2/s3/') && response.request().method() === 'PUT')
   await page.getByLabel('Choose a profile image').setInputFiles({ name: 'a.png', mimeType: 'image/png', buffer: makePng(2, [1, 1, 1]) })
+  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
   expect((await refused).status()).toBe(403)
 
   await expect(page.getByText('Upload failed').first()).toBeVisible()
@@ -34,6 +35,7 @@ test('storage refusing a generic upload fails that entry with a reason and lists
 test('the profile page shows the person their own recent activity', async ({ signedInPage: page }) => {
   await expect(page.getByText('Nothing yet.')).toBeVisible()
   await page.getByLabel('Choose a profile image').setInputFiles({ name: 'a.png', mimeType: 'image/png', buffer: makePng(2, [5, 5, 5]) })
+  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
   await expect(page.getByTestId('avatar-image')).toBeVisible()
   const items = page.getByTestId('activity-item')
   // Events reach the list through the audit queue (about a second): reload until the avatar's download link shows.

@@ -24,12 +24,24 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 export function makePng(size: number, [r, g, b]: [number, number, number]): Buffer<ArrayBuffer> {
+  const row = Buffer.alloc(size * 3).map((_, i) => [r, g, b][i % 3]!)
+  return encodePng(size, size, Buffer.concat(Array.from({ length: size }, () => row)))
+}
+
+/** A width × height PNG whose left half is `left` and right half `right`: shows where a crop was taken. */
+export function makeTwoColourPng(width: number, height: number, left: [number, number, number], right: [number, number, number]): Buffer<ArrayBuffer> {
+  const row = Buffer.alloc(width * 3).map((_, i) => (Math.floor(i / 3) < width / 2 ? left : right)[i % 3]!)
+  return encodePng(width, height, Buffer.concat(Array.from({ length: height }, () => row)))
+}
+
+/** 8-bit RGB pixels, row by row, as a PNG. */
+export function encodePng(width: number, height: number, rgb: Buffer): Buffer<ArrayBuffer> {
   const header = Buffer.alloc(13)
-  header.writeUInt32BE(size, 0)
-  header.writeUInt32BE(size, 4)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
   header.set([8, 2, 0, 0, 0], 8) // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3).map((_, i) => [r, g, b][i % 3]!)])
-  const pixels = Buffer.concat(Array.from({ length: size }, () => row))
+  const stride = width * 3
+  const pixels = Buffer.concat(Array.from({ length: height }, (_, y) => [Buffer.from([0]), rgb.subarray(y * stride, (y + 1) * stride)]).flat())
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
     chunk('IHDR', header),
