@@ -5,10 +5,17 @@ import { expect, test } from './fixtures'
 const first = makePng(2, [255, 0, 0])
 const second = makePng(3, [0, 0, 255])
 
+/**
+ * Uploads through the page (crop step confirmed) and returns what was stored: the page re-encodes the image, so the
+ * stored name ends in its real type (`first.webp`) and the stored bytes are the avatar's, not `buffer`.
+ */
 async function uploadThroughUI(page: Page, name: string, buffer: Buffer) {
   await page.getByLabel('Choose a profile image').setInputFiles({ name, mimeType: 'image/png', buffer })
+  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)
-  await expect(page.getByTestId('avatar-filename')).toHaveText(name)
+  const stem = name.replace(/\.png$/, '')
+  await expect(page.getByTestId('avatar-filename')).toHaveText(new RegExp(`^${stem}\\.(webp|jpg)$`))
+  return { name: (await page.getByTestId('avatar-filename').textContent())!, bytes: await avatarBytes(page) }
 }
 
 /** The bytes the avatar <img> is actually showing. */
@@ -25,24 +32,24 @@ test('upload two images, restore the first from "Previous images", the avatar sh
   const history = page.getByTestId('profile-image-history')
   await expect(history.getByTestId('history-empty')).toBeVisible()
 
-  await uploadThroughUI(page, 'first.png', first)
-  await uploadThroughUI(page, 'second.png', second)
-  expect((await avatarBytes(page)).equals(second)).toBe(true)
+  const storedFirst = await uploadThroughUI(page, 'first.png', first)
+  const storedSecond = await uploadThroughUI(page, 'second.png', second)
+  expect(storedFirst.bytes.equals(storedSecond.bytes)).toBe(false)
   await expect(history.getByTestId('history-item')).toHaveCount(1)
-  await expect(history.getByRole('img', { name: 'Earlier image first.png' })).toBeVisible()
+  await expect(history.getByRole('img', { name: `Earlier image ${storedFirst.name}` })).toBeVisible()
 
-  await history.getByRole('button', { name: 'Restore first.png' }).click()
-  await expect(page.getByTestId('avatar-filename')).toHaveText('first.png')
-  expect((await avatarBytes(page)).equals(first)).toBe(true)
+  await history.getByRole('button', { name: `Restore ${storedFirst.name}` }).click()
+  await expect(page.getByTestId('avatar-filename')).toHaveText(storedFirst.name)
+  expect((await avatarBytes(page)).equals(storedFirst.bytes)).toBe(true)
   // The image it replaced is now the earlier one.
-  await expect(history.getByRole('img', { name: 'Earlier image second.png' })).toBeVisible()
+  await expect(history.getByRole('img', { name: `Earlier image ${storedSecond.name}` })).toBeVisible()
   await expect(history.getByTestId('history-item')).toHaveCount(1)
 
   // Delete asks first; "Keep it" keeps it.
-  await history.getByRole('button', { name: 'Delete second.png' }).click()
+  await history.getByRole('button', { name: `Delete ${storedSecond.name}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Keep it' }).click()
   await expect(history.getByTestId('history-item')).toHaveCount(1)
-  await history.getByRole('button', { name: 'Delete second.png' }).click()
+  await history.getByRole('button', { name: `Delete ${storedSecond.name}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Delete image' }).click()
   await expect(history.getByTestId('history-empty')).toBeVisible()
   expect((await (await page.request.get('/api/user/profile/image/versions')).json()).items).toEqual([])
@@ -51,16 +58,16 @@ test('upload two images, restore the first from "Previous images", the avatar sh
 test('"Remove image" keeps the image among the previous ones unless asked to delete them all', async ({ signedInPage: page }) => {
   const history = page.getByTestId('profile-image-history')
   await uploadThroughUI(page, 'first.png', first)
-  await uploadThroughUI(page, 'second.png', second)
+  const storedSecond = await uploadThroughUI(page, 'second.png', second)
 
   await page.getByRole('button', { name: 'Remove image' }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click()
   await expect(page.getByTestId('avatar-placeholder')).toBeVisible()
   await expect(history.getByTestId('history-item')).toHaveCount(2)
 
-  await history.getByRole('button', { name: 'Restore second.png' }).click()
-  await expect(page.getByTestId('avatar-filename')).toHaveText('second.png')
-  expect((await avatarBytes(page)).equals(second)).toBe(true)
+  await history.getByRole('button', { name: `Restore ${storedSecond.name}` }).click()
+  await expect(page.getByTestId('avatar-filename')).toHaveText(storedSecond.name)
+  expect((await avatarBytes(page)).equals(storedSecond.bytes)).toBe(true)
 
   await page.getByRole('button', { name: 'Remove image' }).click()
   await page.getByRole('dialog').getByLabel('Delete all previous images too').check()
