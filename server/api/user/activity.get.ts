@@ -1,19 +1,28 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   await enforceRateLimit(event, 'lists', user.id)
-  const events = await useDB(event)
+  const { presignEvent, upload } = tables
+  const rows = await useDB(event)
     .select({
-      action: tables.presignEvent.action,
-      key: tables.presignEvent.key,
-      contentType: tables.presignEvent.contentType,
-      size: tables.presignEvent.size,
-      createdAt: tables.presignEvent.createdAt,
+      action: presignEvent.action,
+      key: presignEvent.key,
+      filename: sql<string | null>`coalesce(${presignEvent.filename}, ${upload.originalFilename})`,
+      size: presignEvent.size,
+      createdAt: presignEvent.createdAt,
+      uploadStatus: upload.status,
     })
-    .from(tables.presignEvent)
-    .where(eq(tables.presignEvent.userId, user.id))
-    .orderBy(desc(tables.presignEvent.createdAt), desc(tables.presignEvent.id))
-    .limit(auditConfig.recentActivityLimit)
-  return { items: events }
+    .from(presignEvent)
+    // Rows written before the audit kept file names still find theirs on the upload.
+    .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
+    .where(eq(presignEvent.userId, user.id))
+    .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
+    .limit(auditConfig.activityRowsScanned)
+  const items = summariseActivity(rows, {
+    profileKey: await currentProfileImageKey(event, user),
+    freshForMs: storageConfig.downloadUrlTtlSeconds * 1000,
+    limit: auditConfig.recentActivityLimit,
+  })
+  return { items }
 })
