@@ -29,6 +29,7 @@ const nitro = {
 export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint'],
   devtools: { enabled: false },
+  app: { head: { htmlAttrs: { lang: 'en' } } },
   css: ['~/assets/css/main.css'],
   ui: { fonts: false },
   // Keep the repo's top-level layout (pages/, components/, composables/) instead of Nuxt 4's app/ folder.

@@ -73,6 +73,7 @@ export function useProfileImage() {
       if (cancelRequested) throw new UploadAbortedError()
       inFlight = directUpload(signed, file, fraction => (progress.value = fraction))
       await inFlight.done
+      notifyActivityChanged()
       await load({ force: true })
     }
     finally {
@@ -88,6 +89,7 @@ export function useProfileImage() {
 
   async function remove() {
     await $fetch('/api/user/profile/image', { method: 'DELETE' })
+    notifyActivityChanged()
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 
