@@ -4,6 +4,8 @@ export interface ActivityRow {
   filename: string | null
   size: number | null
   createdAt: Date
+  /** The key is the person's profile image (it never changes, so this holds for every row of it). */
+  profile: boolean
   /** The generic upload's status, when the key is one; null for the profile image or a row already cleaned up. */
   uploadStatus: string | null
 }
@@ -27,10 +29,10 @@ export interface ActivityEntry {
  * avatar on every visit: while the last one shown is still valid (`freshForMs`) another adds nothing, since the person
  * did nothing new. Downloads of files are each a click, so they count.
  */
-export function summariseActivity(rows: ActivityRow[], { profileKey, freshForMs, limit }: { profileKey: string | null, freshForMs: number, limit: number }): ActivityEntry[] {
+export function summariseActivity(rows: ActivityRow[], { freshForMs, limit }: { freshForMs: number, limit: number }): ActivityEntry[] {
   const lastShownView = new Map<string, number>()
   const kept = [...rows].reverse().filter((row) => {
-    if (row.action !== 'get' || row.key !== profileKey) return true
+    if (row.action !== 'get' || !row.profile) return true
     const last = lastShownView.get(row.key)
     if (last !== undefined && row.createdAt.getTime() - last < freshForMs) return false
     lastShownView.set(row.key, row.createdAt.getTime())
@@ -47,7 +49,7 @@ export function summariseActivity(rows: ActivityRow[], { profileKey, freshForMs,
     if (entries.length === limit) break
     entries.push({
       action: row.action,
-      subject: row.key === profileKey ? 'profile' : 'file',
+      subject: row.profile ? 'profile' : 'file',
       key: row.key,
       filename: row.filename,
       size: row.size,

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   await enforceRateLimit(event, 'lists', user.id)
-  const { presignEvent, upload } = tables
+  const { presignEvent, upload, user: users } = tables
   const rows = await useDB(event)
     .select({
       action: presignEvent.action,
@@ -12,15 +12,17 @@ export default defineEventHandler(async (event) => {
       size: presignEvent.size,
       createdAt: presignEvent.createdAt,
       uploadStatus: upload.status,
+      profile: sql<boolean>`${users.id} is not null`,
     })
     .from(presignEvent)
     // Rows written before the audit kept file names still find theirs on the upload.
     .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
+    // The profile image is the one key kept on the user: no second query for it.
+    .leftJoin(users, and(eq(users.id, user.id), eq(users.image, presignEvent.key)))
     .where(eq(presignEvent.userId, user.id))
     .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
     .limit(auditConfig.activityRowsScanned)
   const items = summariseActivity(rows, {
-    profileKey: await currentProfileImageKey(event, user),
     freshForMs: storageConfig.downloadUrlTtlSeconds * 1000,
     limit: auditConfig.recentActivityLimit,
   })
