@@ -29,6 +29,7 @@ const nitro = {
 export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint'],
   devtools: { enabled: false },
+  app: { head: { htmlAttrs: { lang: 'en' } } },
   css: ['~/assets/css/main.css'],
   // Cropper.js 2's web components (components/ProfileImageCropper.vue), registered in the browser only.
   vue: { compilerOptions: { isCustomElement: tag => tag.startsWith('cropper-') } },

@@ -75,6 +75,7 @@ export function useProfileImage() {
       await inFlight.done
       // The server checks the stored bytes are the signed image type; a 422 (refused, previous state back) is shown.
       const refusal = await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
+      notifyActivityChanged()
       await load({ force: true })
       if (refusal) throw refusal
     }
@@ -92,6 +93,7 @@ export function useProfileImage() {
   /** By default the removed image is kept among the earlier ones; `allVersions` deletes those too. */
   async function remove({ allVersions = false } = {}) {
     await $fetch('/api/user/profile/image', { method: 'DELETE', query: allVersions ? { versions: 'all' } : undefined })
+    notifyActivityChanged()
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 

@@ -79,6 +79,7 @@ export function useUploads() {
       item.status = 'verifying'
       const committed = await $fetch(`/api/uploads/${item.uploadedId}/complete`, { method: 'POST' })
       item.status = 'done'
+      notifyActivityChanged()
       void refreshUsage()
       if (!items.value.some(known => known.id === committed.id)) {
         items.value = [committed, ...items.value]
@@ -159,6 +160,7 @@ export function useUploads() {
     await $fetch(`/api/uploads/${id}`, { method: 'DELETE' }).catch((error: { statusCode?: number }) => {
       if (error?.statusCode !== 404) throw error
     })
+    notifyActivityChanged()
     void refreshUsage()
     if (!items.value.some(item => item.id === id)) return
     items.value = items.value.filter(item => item.id !== id)

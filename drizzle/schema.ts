@@ -79,6 +79,8 @@ export const presignEvent = pgTable('presign_event', {
   userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
   action: text('action', { enum: ['put', 'get', 'delete'] }).notNull(),
   key: text('key').notNull(),
+  /** The file's name as the person chose it, for their activity list (the upload row may be gone by then). */
+  filename: text('filename'),
   contentType: text('content_type'),
   size: bigint('size', { mode: 'number' }),
   clientIp: text('client_ip'),

@@ -20,6 +20,7 @@ export function insertAuditEvents(db: Database, messages: AuditMessage[]) {
     userId: message.userId,
     action: message.action,
     key: message.key,
+    filename: message.filename ?? null,
     contentType: message.contentType,
     size: message.size,
     clientIp: message.clientIp,

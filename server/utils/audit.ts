@@ -4,6 +4,7 @@ export interface PresignEventEntry {
   userId: string
   action: 'put' | 'get' | 'delete'
   key: string
+  filename?: string | null
   contentType?: string | null
   size?: number | null
 }
@@ -14,6 +15,8 @@ export interface AuditMessage {
   userId: string
   action: PresignEventEntry['action']
   key: string
+  /** Optional: messages queued before the column existed carry none. */
+  filename?: string | null
   contentType: string | null
   size: number | null
   clientIp: string | null
@@ -31,6 +34,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     userId: entry.userId,
     action: entry.action,
     key: entry.key,
+    filename: entry.filename ?? null,
     contentType: entry.contentType ?? null,
     size: entry.size ?? null,
     clientIp: getRequestHeader(event, 'cf-connecting-ip') ?? null,

@@ -73,6 +73,8 @@ export const rateLimitConfig = {
 
 export const auditConfig = {
   recentActivityLimit: 20,
+  /** Audit rows read to build those entries (repeats collapse into one entry). */
+  activityRowsScanned: 200,
   maxUserAgentLength: 512,
   /** Queue names as in wrangler.jsonc `queues`; the consumer tells its two batches apart by them. */
   queue: 'gallery-audit',

@@ -21,6 +21,6 @@ export async function signUpload(event: H3Event, { key, contentType, fileSize, f
     contentLength: fileSize,
     metadata: uploadMetadata(signedMetadata),
   })
-  recordPresignEvent(event, { userId, action: 'put', key, contentType, size: fileSize })
+  recordPresignEvent(event, { userId, action: 'put', key, filename, contentType, size: fileSize })
   return { presignedUrl, key, contentType, fileSize, expiresIn: storageConfig.uploadUrlTtlSeconds, ...signedMetadata }
 }

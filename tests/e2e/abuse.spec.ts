@@ -48,7 +48,7 @@ test('the profile page shows the person their own recent activity', async ({ sig
     expect(actions.slice(0, -1).length).toBeGreaterThanOrEqual(1)
     expect(actions.slice(0, -1).every(action => action === 'get')).toBe(true)
   }).toPass({ timeout: 30_000 })
-  await expect(page.getByText('Upload link issued')).toBeVisible()
+  await expect(page.getByText('Changed profile image')).toBeVisible()
 })
 
 test('pages carry the security headers', async ({ page }) => {

@@ -14,6 +14,6 @@ export default defineEventHandler(async (event) => {
   await useEnv(event).GALLERY.delete(upload.key)
   // While its upload URL could still write the key, the tombstone stays so the cleanup deletes whatever lands there.
   if (upload.expiresAt <= orphanCutoff()) await db.delete(tables.upload).where(where)
-  recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, contentType: upload.contentType, size: upload.declaredSize })
+  recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })
   return { id: upload.id, deleted: true }
 })

@@ -1,19 +1,30 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   await enforceRateLimit(event, 'lists', user.id)
-  const events = await useDB(event)
+  const { presignEvent, upload, user: users } = tables
+  const rows = await useDB(event)
     .select({
-      action: tables.presignEvent.action,
-      key: tables.presignEvent.key,
-      contentType: tables.presignEvent.contentType,
-      size: tables.presignEvent.size,
-      createdAt: tables.presignEvent.createdAt,
+      action: presignEvent.action,
+      key: presignEvent.key,
+      filename: sql<string | null>`coalesce(${presignEvent.filename}, ${upload.originalFilename})`,
+      size: presignEvent.size,
+      createdAt: presignEvent.createdAt,
+      uploadStatus: upload.status,
+      profile: sql<boolean>`${users.id} is not null`,
     })
-    .from(tables.presignEvent)
-    .where(eq(tables.presignEvent.userId, user.id))
-    .orderBy(desc(tables.presignEvent.createdAt), desc(tables.presignEvent.id))
-    .limit(auditConfig.recentActivityLimit)
-  return { items: events }
+    .from(presignEvent)
+    // Rows written before the audit kept file names still find theirs on the upload.
+    .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
+    // The profile image is the one key kept on the user: no second query for it.
+    .leftJoin(users, and(eq(users.id, user.id), eq(users.image, presignEvent.key)))
+    .where(eq(presignEvent.userId, user.id))
+    .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
+    .limit(auditConfig.activityRowsScanned)
+  const items = summariseActivity(rows, {
+    freshForMs: storageConfig.downloadUrlTtlSeconds * 1000,
+    limit: auditConfig.recentActivityLimit,
+  })
+  return { items }
 })

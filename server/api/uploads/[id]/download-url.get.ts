@@ -9,6 +9,6 @@ export default defineEventHandler(async (event) => {
     key: upload.key,
     contentDisposition: attachmentDisposition(upload.originalFilename),
   })
-  recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, contentType: upload.contentType, size: upload.declaredSize })
+  recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })
   return { downloadUrl, filename: upload.originalFilename, expiresIn: storageConfig.downloadUrlTtlSeconds }
 })

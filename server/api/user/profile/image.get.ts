@@ -7,7 +7,7 @@ export default defineEventHandler(async (event) => {
   if (!key || !object) return { hasImage: false as const }
 
   const downloadUrl = await useSigner(event).presignGet({ key })
-  recordPresignEvent(event, { userId: user.id, action: 'get', key, contentType: object.httpMetadata?.contentType, size: object.size })
   const filename = decodeMetadataValue(object.customMetadata?.[UPLOAD_METADATA_KEYS.originalFilename]) ?? profileImagePolicy.defaultFilename
+  recordPresignEvent(event, { userId: user.id, action: 'get', key, filename, contentType: object.httpMetadata?.contentType, size: object.size })
   return { hasImage: true as const, downloadUrl, filename, expiresIn: storageConfig.downloadUrlTtlSeconds }
 })

@@ -1,0 +1,1 @@
+ALTER TABLE "presign_event" ADD COLUMN "filename" text;
