@@ -33,6 +33,7 @@ export function describeActivity(item: ActivityItem): string {
   if (item.subject === 'profile') {
     return { put: 'Changed profile image', get: 'Viewed profile image', delete: 'Removed profile image' }[item.action]
   }
+  if (item.subject === 'earlier-profile-image') return `Deleted earlier profile image ${name}`
   if (item.action === 'put') return item.unfinished ? `Started uploading ${name}` : `Uploaded ${name}`
   return item.action === 'get' ? `Downloaded ${name}` : `Deleted ${name}`
 }

@@ -6,13 +6,15 @@ export interface ActivityRow {
   createdAt: Date
   /** The key is the person's profile image (it never changes, so this holds for every row of it). */
   profile: boolean
+  /** The key is one of the person's earlier profile images (`<profile key>/v/<id>`). */
+  earlierProfileImage: boolean
   /** The generic upload's status, when the key is one; null for the profile image or a row already cleaned up. */
   uploadStatus: string | null
 }
 
 export interface ActivityEntry {
   action: ActivityRow['action']
-  subject: 'profile' | 'file'
+  subject: 'profile' | 'earlier-profile-image' | 'file'
   key: string
   filename: string | null
   size: number | null
@@ -49,7 +51,7 @@ export function summariseActivity(rows: ActivityRow[], { freshForMs, limit }: { 
     if (entries.length === limit) break
     entries.push({
       action: row.action,
-      subject: row.profile ? 'profile' : 'file',
+      subject: row.profile ? 'profile' : row.earlierProfileImage ? 'earlier-profile-image' : 'file',
       key: row.key,
       filename: row.filename,
       size: row.size,

@@ -64,4 +64,34 @@ describe('GET /api/user/activity', () => {
     await sql('update presign_event set filename = null where user_id = $1', [user.id])
     expect(await activity(user)).toMatchObject([{ action: 'put', key: file.key, filename: 'old.txt', unfinished: true }])
   })
+
+  it('earlier profile images: listing their thumbnails adds nothing, deleting one names it', async () => {
+    const user = await signUp()
+    const put = async (bytes: Buffer<ArrayBuffer>, originalFilename: string) => {
+      const signed = await sign<SignedUpload>(user, '/api/user/profile/image', { contentType: 'image/png', fileSize: bytes.length, originalFilename })
+      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+      return signed
+    }
+    const profile = await put(makePng(2, [1, 2, 3]), 'old.png')
+    await put(makePng(3, [4, 5, 6]), 'new.png')
+    // Issuing the second URL kept old.png as an earlier image; three visits list it (three thumbnail signings).
+    for (let i = 0; i < 3; i++) {
+      const response = await api('/api/user/profile/image/versions', { cookie: user.cookie })
+      expect(response.status).toBe(200)
+      expect((await response.json() as { items: unknown[] }).items).toHaveLength(1)
+    }
+    const [version] = (await (await api('/api/user/profile/image/versions', { cookie: user.cookie })).json() as { items: { id: string }[] }).items
+    expect((await api(`/api/user/profile/image/versions/${version!.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+
+    // 2 upload links, 4 thumbnail listings, 1 version deletion are all in the audit log …
+    await expect.poll(() => rowCount(user.id), { timeout: 30_000 }).toBe(7)
+    // … but only what the person did is activity.
+    const entries = await activity(user)
+    expect(entries.map(({ action, subject, filename, count }) => ({ action, subject, filename, count }))).toEqual([
+      { action: 'delete', subject: 'earlier-profile-image', filename: 'old.png', count: 1 },
+      { action: 'put', subject: 'profile', filename: 'new.png', count: 1 },
+      { action: 'put', subject: 'profile', filename: 'old.png', count: 1 },
+    ])
+    expect(entries.every(entry => entry.key === profile.key || entry.key.startsWith(`${profile.key}/v/`))).toBe(true)
+  })
 })

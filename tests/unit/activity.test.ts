@@ -5,7 +5,7 @@ const PROFILE = 'profile-key'
 const MINUTE = 60_000
 const t0 = Date.parse('2026-11-30T12:00:00Z')
 const row = (minute: number, action: ActivityRow['action'], key: string, extra: Partial<ActivityRow> = {}): ActivityRow =>
-  ({ action, key, filename: key === PROFILE ? 'me.png' : `${key}.name`, size: 10, createdAt: new Date(t0 + minute * MINUTE), profile: key === PROFILE, uploadStatus: null, ...extra })
+  ({ action, key, filename: key === PROFILE ? 'me.png' : `${key}.name`, size: 10, createdAt: new Date(t0 + minute * MINUTE), profile: key === PROFILE, earlierProfileImage: key.startsWith(`${PROFILE}/v/`), uploadStatus: null, ...extra })
 /** Audit rows come newest first, as the route reads them. */
 const summarise = (rows: ActivityRow[], limit = 20) =>
   summariseActivity([...rows].reverse(), { freshForMs: 60 * MINUTE, limit })

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, notLike, sql } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
@@ -12,14 +12,16 @@ export default defineEventHandler(async (event) => {
       size: presignEvent.size,
       createdAt: presignEvent.createdAt,
       uploadStatus: upload.status,
-      profile: sql<boolean>`${users.id} is not null`,
+      profile: sql<boolean>`${presignEvent.key} = ${users.image}`,
+      earlierProfileImage: sql<boolean>`${presignEvent.key} like ${users.image} || '/v/%'`,
     })
     .from(presignEvent)
     // Rows written before the audit kept file names still find theirs on the upload.
     .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
-    // The profile image is the one key kept on the user: no second query for it.
-    .leftJoin(users, and(eq(users.id, user.id), eq(users.image, presignEvent.key)))
-    .where(eq(presignEvent.userId, user.id))
+    // The profile image is the one key kept on the user (its earlier images live under it): no second query for it.
+    .leftJoin(users, eq(users.id, user.id))
+    // Signing the thumbnails of earlier profile images (`<key>/v/`) is the page showing them, not something the person did.
+    .where(and(eq(presignEvent.userId, user.id), notLike(presignEvent.key, '%/v/')))
     .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
     .limit(auditConfig.activityRowsScanned)
   const items = summariseActivity(rows, {

@@ -5,6 +5,6 @@ export default defineEventHandler(async (event) => {
   const db = useDB(event)
   const version = await findVersion(db, user.id, id)
   await deleteVersion(db, useEnv(event).GALLERY, version)
-  recordPresignEvent(event, { userId: user.id, action: 'delete', key: version.key, contentType: version.contentType, size: version.size })
+  recordPresignEvent(event, { userId: user.id, action: 'delete', key: version.key, filename: version.originalFilename, contentType: version.contentType, size: version.size })
   return { id, deleted: true }
 })

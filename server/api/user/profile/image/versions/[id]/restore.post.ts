@@ -6,6 +6,6 @@ export default defineEventHandler(async (event) => {
   const key = await currentProfileImageKey(event, user)
   if (!key) throw createError(VERSION_NOT_FOUND)
   await restoreVersion(event, user.id, key, version)
-  recordPresignEvent(event, { userId: user.id, action: 'put', key, contentType: version.contentType, size: version.size })
+  recordPresignEvent(event, { userId: user.id, action: 'put', key, filename: version.originalFilename, contentType: version.contentType, size: version.size })
   return { id, restored: true }
 })
