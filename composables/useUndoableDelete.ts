@@ -25,8 +25,8 @@ export function useUndoableDelete(options: {
       title: `${item.filename} deleted`,
       color: 'neutral',
       icon: 'i-lucide-trash-2',
-      // The timer below decides; the toast only has to outlast it (hovering pauses a toast's own countdown).
-      duration: uploadPolicy.undoDeleteMs + 60_000,
+      // Its bar shows the window; the timer below decides (a toast's own countdown pauses while hovered).
+      duration: uploadPolicy.undoDeleteMs,
       actions: [{ label: 'Undo', icon: 'i-lucide-undo-2', color: 'neutral', variant: 'outline', onClick: undo }],
     })
     const timer = setTimeout(async () => {

@@ -171,14 +171,29 @@ test('the queue offers Retry only where it can help and names refused types in w
   await expect(flaky.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   await expect(page.getByTestId('upload-row')).toHaveCount(1)
 
+  // The server's answers classify the same way: over quota is final, "too many requests" passes.
+  const refusals = [
+    { name: 'over-quota.txt', status: 413, message: 'Not enough storage left: 1.0 GB of 1.0 GB used, and this file needs 5 B. Delete some files first.', retry: false },
+    { name: 'busy.txt', status: 429, message: 'Too many uploads in a short time. Try again in 60 seconds.', retry: true },
+  ]
+  for (const refusal of refusals) {
+    await page.route('**/api/uploads/pre-signed-url', route => route.fulfill({ status: refusal.status, json: { statusCode: refusal.status, message: refusal.message } }))
+    await page.getByLabel('Choose files to upload').setInputFiles({ name: refusal.name, mimeType: 'text/plain', buffer: Buffer.from('bytes') })
+    const entry = entries.filter({ hasText: refusal.name })
+    await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'failed')
+    await expect(entry.getByRole('alert')).toHaveText(refusal.message)
+    await expect(entry.getByRole('button', { name: `Retry ${refusal.name}` })).toHaveCount(refusal.retry ? 1 : 0)
+    await page.unroute('**/api/uploads/pre-signed-url')
+  }
+
   // "Clear finished" removes the uploaded entry and keeps the failures to read.
   await page.getByRole('button', { name: /Clear finished/ }).click()
-  await expect(entries).toHaveCount(2)
+  await expect(entries).toHaveCount(4)
   await expect(entries.filter({ hasText: 'flaky.txt' })).toHaveCount(0)
   await expect(page.getByRole('button', { name: /Clear finished/ })).toHaveCount(0)
 })
 
-test('leaving the page while an upload runs asks first; afterwards it does not', async ({ signedInPage: page }) => {
+test('leaving the page (reload, close or app navigation) while an upload runs asks first; afterwards it does not', async ({ signedInPage: page }) => {
   await visit(page, '/uploads')
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Network.enable')
@@ -196,8 +211,29 @@ test('leaving the page while an upload runs asks first; afterwards it does not',
   await dialog.dismiss()
   expect(page.isClosed()).toBe(false)
 
-  await entry.getByRole('button', { name: 'Cancel' }).click()
-  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
+  // Going to another page of the app asks too: staying keeps the upload running, leaving cancels it.
+  const asked: string[] = []
+  page.once('dialog', (shown) => {
+    asked.push(shown.type())
+    void shown.dismiss()
+  })
+  await page.getByRole('link', { name: 'Profile' }).click()
+  await expect.poll(() => asked).toEqual(['confirm'])
+  await expect(page).toHaveURL(/\/uploads$/)
+  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'uploading')
+  page.once('dialog', (shown) => {
+    asked.push(shown.type())
+    void shown.accept()
+  })
+  await page.getByRole('link', { name: 'Profile' }).click()
+  await expect(page).toHaveURL(/\/profile$/)
+  expect(asked).toEqual(['confirm', 'confirm'])
+  await visit(page, '/uploads')
+  await expect(page.getByTestId('uploads-empty')).toBeVisible()
+
+  // Nothing running: no warning.
+  await page.getByLabel('Choose files to upload').setInputFiles({ name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small') })
+  await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   const prevented = await page.evaluate(() => {
     const event = new Event('beforeunload', { cancelable: true })
     window.dispatchEvent(event)
