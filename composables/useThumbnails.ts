@@ -41,7 +41,13 @@ export function useThumbnails(items: Ref<UploadView[]>) {
   }
 
   // Client only: signing on the server would put URLs in the HTML and cost a round trip the page does not need.
-  onMounted(() => watch(() => items.value.map(item => item.id), update, { immediate: true }))
+  // The interval re-signs what is about to expire on a page left open (the preview loads the URL again).
+  let timer: ReturnType<typeof setInterval> | undefined
+  onMounted(() => {
+    watch(() => items.value.map(item => item.id), update, { immediate: true })
+    timer = setInterval(update, EXPIRY_MARGIN_MS)
+  })
+  onBeforeUnmount(() => clearInterval(timer))
 
   return { thumbnailUrl: (id: string) => urls.value.get(id)?.url ?? null }
 }
