@@ -6,7 +6,12 @@ export interface QueuedUpload {
   status: 'waiting' | 'signing' | 'uploading' | 'verifying' | 'done' | 'failed' | 'cancelled'
   progress: number
   error: string | null
+  /** False when trying again cannot help (empty file, refused type, too large, over quota): no Retry then. */
+  retryable: boolean
 }
+
+/** Answers of our API that repeat themselves however often the same file is sent again. */
+const FINAL_API_STATUSES = new Set([400, 409, 413, 415, 422])
 
 const MAX_PARALLEL_UPLOADS = 3
 
@@ -61,8 +66,26 @@ export function useUploads() {
   function problemWith(file: File): string | null {
     if (file.size === 0) return 'The file is empty.'
     if (file.size > limits.maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
-    if (!(limits.contentTypes as readonly string[]).includes(contentTypeOf(file))) return `Files of type ${file.type} are not accepted.`
+    if (!(limits.contentTypes as readonly string[]).includes(contentTypeOf(file))) return refusedTypeMessage(file)
     return null
+  }
+
+  /** Never the MIME type itself: people know "Windows program", not "application/x-msdownload". */
+  function refusedTypeMessage(file: File) {
+    const name = fileTypeName(file.type)
+    const extension = /\.([a-z0-9]{1,10})$/i.exec(file.name)?.[1]
+    const what = name ? `${name.charAt(0).toUpperCase()}${name.slice(1)} files` : extension ? `.${extension.toLowerCase()} files` : 'Files of this type'
+    return `${what} cannot be uploaded here. Allowed: ${fileTypeList(Object.keys(FILE_TYPES))}.`
+  }
+
+  /** Whether the same attempt can succeed later: network trouble, busy server, expired link — not a refusal. */
+  function retryable(error: unknown, committing: boolean) {
+    if (error instanceof UploadError) return error.status !== 413 && error.code !== 'EntityTooLarge'
+    const status = (error as { statusCode?: number })?.statusCode
+    if (status === undefined) return true
+    // Before signing, 409 is "too many uploads in progress", which passes; at completion it is a mismatch, which does not.
+    if (status === 409 && !committing) return true
+    return !FINAL_API_STATUSES.has(status)
   }
 
   function contentTypeOf(file: File) {
@@ -71,7 +94,7 @@ export function useUploads() {
 
   async function run(item: QueuedUpload) {
     const problem = problemWith(item.file)
-    if (problem) return Object.assign(item, { status: 'failed', error: problem })
+    if (problem) return Object.assign(item, { status: 'failed', error: problem, retryable: false })
     cancelRequested.delete(item.localId)
     item.error = null
     try {
@@ -88,8 +111,10 @@ export function useUploads() {
     }
     catch (error) {
       inFlight.delete(item.localId)
-      if (error instanceof UploadAbortedError) Object.assign(item, { status: 'cancelled', error: null })
-      else Object.assign(item, { status: 'failed', error: apiErrorMessage(error) })
+      // The upload link expired before completion: a retry sends the file again under a new one.
+      if ((error as { statusCode?: number })?.statusCode === 410) item.uploadedId = null
+      if (error instanceof UploadAbortedError) Object.assign(item, { status: 'cancelled', error: null, retryable: true })
+      else Object.assign(item, { status: 'failed', error: apiErrorMessage(error), retryable: retryable(error, item.status === 'verifying') })
     }
   }
 
@@ -123,13 +148,13 @@ export function useUploads() {
   }
 
   function add(files: Iterable<File>) {
-    for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, status: 'waiting', progress: 0, error: null })
+    for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, status: 'waiting', progress: 0, error: null, retryable: true })
     return drain()
   }
 
   function retry(localId: number) {
     const entry = queue.value.find(candidate => candidate.localId === localId)
-    if (!entry || (entry.status !== 'failed' && entry.status !== 'cancelled')) return
+    if (!entry || !entry.retryable || (entry.status !== 'failed' && entry.status !== 'cancelled')) return
     entry.status = 'waiting'
     return drain()
   }
@@ -145,6 +170,13 @@ export function useUploads() {
     queue.value = queue.value.filter(entry => entry.localId !== localId)
   }
 
+  function clearFinished() {
+    queue.value = queue.value.filter(entry => entry.status !== 'done')
+  }
+
+  /** Anything still to be sent or verified: leaving the page now would lose it. */
+  const busy = computed(() => queue.value.some(entry => ['waiting', 'signing', 'uploading', 'verifying'].includes(entry.status)))
+
   async function download(id: string) {
     const { downloadUrl, filename } = await $fetch<{ downloadUrl: string, filename: string }>(`/api/uploads/${id}/download-url`)
     // R2 answers with Content-Disposition: attachment. `download` also covers the local endpoint, which is
@@ -153,6 +185,17 @@ export function useUploads() {
     document.body.append(link)
     link.click()
     link.remove()
+  }
+
+  /** Takes an item out of the list (a delete waiting for its undo window); the returned function puts it back. */
+  function hide(item: UploadView) {
+    items.value = items.value.filter(known => known.id !== item.id)
+    if (nextOffset.value !== null) nextOffset.value--
+    return () => {
+      if (items.value.some(known => known.id === item.id)) return
+      items.value = [...items.value, item].sort(newestFirst)
+      if (nextOffset.value !== null) nextOffset.value++
+    }
   }
 
   async function remove(id: string) {
@@ -167,5 +210,10 @@ export function useUploads() {
     if (nextOffset.value !== null) nextOffset.value--
   }
 
-  return { items, usage, nextOffset, listLoading, listError, queue, limits, refresh, loadMore, add, retry, cancel, dismiss, download, remove }
+  return { items, usage, nextOffset, listLoading, listError, queue, busy, limits, refresh, loadMore, add, retry, cancel, dismiss, clearFinished, download, hide, remove }
+}
+
+/** The list's order, as the server sorts it. */
+function newestFirst(a: UploadView, b: UploadView) {
+  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
 }

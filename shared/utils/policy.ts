@@ -46,7 +46,45 @@ export const uploadPolicy = {
   fallbackExtension: 'bin',
   listPageSize: 20,
   maxListPageSize: 100,
+  /** `POST /api/uploads/download-urls` signs at most this many GET URLs per request (the browser sends a page's worth). */
+  maxDownloadUrlBatch: 50,
+  /** Shown as thumbnails in the gallery. Not SVG: opened from storage directly it could run script. */
+  thumbnailContentTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'],
+  /** How long a deleted file can be brought back (Undo) before the browser sends the DELETE. */
+  undoDeleteMs: 6_000,
 } as const
+
+/** Types people commonly try that the app refuses, with the names they know, so no message shows MIME jargon. */
+const REFUSED_TYPE_NAMES: Record<string, string> = {
+  'application/x-ms-dos-executable': 'Windows program',
+  'application/x-msdownload': 'Windows program',
+  'application/x-msdos-program': 'Windows program',
+  'application/vnd.microsoft.portable-executable': 'Windows program',
+  'application/x-executable': 'program',
+  'application/x-msi': 'Windows installer',
+  'application/x-ms-installer': 'Windows installer',
+  'application/x-apple-diskimage': 'macOS disk image',
+  'application/vnd.android.package-archive': 'Android app',
+  'application/java-archive': 'Java archive',
+  'application/x-sh': 'shell script',
+  'application/x-shellscript': 'shell script',
+  'application/x-bat': 'batch script',
+  'application/javascript': 'JavaScript file',
+  'text/javascript': 'JavaScript file',
+  'application/x-rar-compressed': 'RAR archive',
+  'application/vnd.rar': 'RAR archive',
+  'application/x-7z-compressed': '7-Zip archive',
+  'application/x-iso9660-image': 'disk image',
+  'application/msword': 'Word document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document',
+  'application/vnd.ms-excel': 'Excel spreadsheet',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel spreadsheet',
+}
+
+/** "PDF document", "Windows program": the name of a type for people; null when the app has no name for it. */
+export function fileTypeName(contentType: string): string | null {
+  return FILE_TYPES[contentType]?.name ?? REFUSED_TYPE_NAMES[contentType] ?? null
+}
 
 /** "PNG, JPEG or GIF": short names of the given types, for "use one of these" messages. */
 export function fileTypeList(contentTypes: readonly string[]): string {

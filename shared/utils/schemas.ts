@@ -56,6 +56,13 @@ export const uploadListQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 })
 
+/** `POST /api/uploads/download-urls`: a page of the owner's uploads to sign GET URLs for. */
+export const downloadUrlsRequestSchema = z.object({
+  ids: z.array(z.uuid('must be upload ids'), 'must be a list of upload ids')
+    .min(1, 'must name at least one upload')
+    .max(uploadPolicy.maxDownloadUrlBatch, `must name at most ${uploadPolicy.maxDownloadUrlBatch} uploads`),
+})
+
 /** `/api/uploads/:id/…` */
 export const uploadIdParamsSchema = z.object({
   id: z.uuid(),

@@ -72,6 +72,7 @@ const sessionOnly = [
   { method: 'GET', path: '/api/user/activity' },
   { method: 'POST', path: '/api/uploads/pre-signed-url', json: { filename: 'a.txt', contentType: 'text/plain', fileSize: 1 } },
   { method: 'GET', path: '/api/uploads' },
+  { method: 'POST', path: '/api/uploads/download-urls', json: { ids: ['00000000-0000-4000-8000-000000000000'] } },
   { method: 'POST', path: '/api/auth/update-user', json: { name: 'Taken over' } },
 ]
 
@@ -105,6 +106,10 @@ describe('authorization matrix', () => {
       expect(await response.json()).toMatchObject({ statusCode: 404, message: 'Upload not found' })
       denials++
     }
+    // The batch signer leaves another user's ids out (a page of ids is not failed for one foreign id).
+    const batch = await api('/api/uploads/download-urls', { method: 'POST', cookie: stranger.cookie, json: { ids: [committedId, pendingId] } })
+    expect(batch.status).toBe(200)
+    expect((await batch.json()).items).toEqual([])
     expect(await settledSnapshot()).toEqual(before)
     const [strangerEvents] = await sql<{ count: string }>('select count(*) from presign_event where user_id = $1', [stranger.id])
     expect(strangerEvents!.count).toBe('0')

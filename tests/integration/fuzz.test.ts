@@ -21,6 +21,7 @@ const endpoints: Endpoint[] = [
   { method: 'POST', path: param => `/api/uploads/${param}/complete`, body: true, auth: 'either' },
   { method: 'GET', path: param => `/api/uploads/${param}/download-url`, body: false, auth: 'either' },
   { method: 'DELETE', path: param => `/api/uploads/${param}`, body: false, auth: 'either' },
+  { method: 'POST', path: () => '/api/uploads/download-urls', body: true, auth: 'either' },
   { method: 'POST', path: () => '/api/auth/sign-up/email', body: true, auth: 'none' },
   { method: 'POST', path: () => '/api/auth/sign-in/email', body: true, auth: 'none' },
   { method: 'POST', path: () => '/api/auth/update-user', body: true, auth: 'either' },
@@ -31,9 +32,9 @@ const weirdValue = fc.oneof(
   fc.string(), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 50 }),
   fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(''), fc.constant('x'.repeat(5000)),
   fc.constantFrom('image/png', 'text/plain', 'image/png\r\nx: y', '../../etc/passwd', '\u0000', '\uD800', 'café 😀.png', -1, 0, 1e308, 5242881, 1.5),
-  fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+  fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.uuid(), { maxLength: 60 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
 )
-const fieldNames = fc.constantFrom('contentType', 'fileSize', 'originalFilename', 'filename', 'name', 'email', 'password', 'image', '__proto__', 'constructor')
+const fieldNames = fc.constantFrom('contentType', 'fileSize', 'originalFilename', 'filename', 'name', 'email', 'password', 'image', 'ids', '__proto__', 'constructor')
 const body = fc.oneof(
   fc.dictionary(fieldNames, weirdValue, { maxKeys: 5 }).map(value => JSON.stringify(value)),
   fc.jsonValue().map(value => JSON.stringify(value)),
