@@ -5,6 +5,8 @@ export interface PresignEventEntry {
   action: 'put' | 'get' | 'delete'
   key: string
   filename?: string | null
+  /** Signed only to show the file in the page (a thumbnail): audited, but not the person's activity. */
+  preview?: boolean
   contentType?: string | null
   size?: number | null
 }
@@ -17,6 +19,8 @@ export interface AuditMessage {
   key: string
   /** Optional: messages queued before the column existed carry none. */
   filename?: string | null
+  /** Optional: messages queued before the column existed carry none. */
+  preview?: boolean
   contentType: string | null
   size: number | null
   clientIp: string | null
@@ -35,6 +39,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     action: entry.action,
     key: entry.key,
     filename: entry.filename ?? null,
+    preview: entry.preview ?? false,
     contentType: entry.contentType ?? null,
     size: entry.size ?? null,
     clientIp: getRequestHeader(event, 'cf-connecting-ip') ?? null,

@@ -1,4 +1,4 @@
-import { and, desc, eq, notLike, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
@@ -20,8 +20,8 @@ export default defineEventHandler(async (event) => {
     .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
     // The profile image is the one key kept on the user (its earlier images live under it): no second query for it.
     .leftJoin(users, eq(users.id, user.id))
-    // Signing the thumbnails of earlier profile images (`<key>/v/`) is the page showing them, not something the person did.
-    .where(and(eq(presignEvent.userId, user.id), notLike(presignEvent.key, '%/v/')))
+    // Thumbnails signed for the page to show (the gallery, earlier profile images) are not something the person did.
+    .where(and(eq(presignEvent.userId, user.id), eq(presignEvent.preview, false)))
     .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
     .limit(auditConfig.activityRowsScanned)
   const items = summariseActivity(rows, {

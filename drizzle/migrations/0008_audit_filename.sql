@@ -1,1 +1,0 @@
-ALTER TABLE "presign_event" ADD COLUMN "filename" text;
