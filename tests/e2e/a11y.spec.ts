@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { makePng } from '../support/png'
-import { expect, signUpThroughUI, test, visit } from './fixtures'
+import { expect, setProfileImageThroughUI, signUpThroughUI, test, visit } from './fixtures'
 import { watchConsole } from './page-checks'
 
 const VARIANTS = [
@@ -68,7 +68,7 @@ test('signed out: no serious or critical axe violation, light and dark, 1280 and
 
 test('signed in: no serious or critical axe violation, light and dark, 1280 and 320 px', async ({ page, account }) => {
   await signUpThroughUI(page, account)
-  await page.getByLabel('Choose a profile image').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: makePng(8, [200, 120, 40]) })
+  await setProfileImageThroughUI(page, { name: 'me.png', mimeType: 'image/png', buffer: makePng(8, [200, 120, 40]) })
   await expect(page.getByTestId('avatar-image')).toBeVisible()
   await visit(page, '/uploads')
   await page.getByLabel('Choose files to upload').setInputFiles([

@@ -1,5 +1,5 @@
 import { makePng } from '../support/png'
-import { expect, test, visit } from './fixtures'
+import { expect, setProfileImageThroughUI, test, visit } from './fixtures'
 
 const PDF = Buffer.from('%PDF-1.4\n% a tiny test document\n%%EOF\n')
 
@@ -8,7 +8,7 @@ test('recent activity names the files, groups repeats, refreshes itself and igno
   await expect(page.getByText('Nothing yet.')).toBeVisible()
 
   // Refreshes after an upload without a reload (its rows arrive through the audit queue, about a second later).
-  await page.getByLabel('Choose a profile image').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: makePng(2, [1, 2, 3]) })
+  await setProfileImageThroughUI(page, { name: 'me.png', mimeType: 'image/png', buffer: makePng(2, [1, 2, 3]) })
   await expect(items.filter({ hasText: 'Changed profile image' })).toHaveCount(1)
 
   // A file uploaded and downloaded three times from /uploads.
@@ -31,8 +31,11 @@ test('recent activity names the files, groups repeats, refreshes itself and igno
 
   // Delete last: once its row shows, every event before it has been written too (one queue, in order).
   await visit(page, '/uploads')
+  // The DELETE goes out when the undo window closes; leaving before that would keep the file.
+  const deleted = page.waitForResponse(response => response.request().method() === 'DELETE' && response.url().includes('/api/uploads/'), { timeout: 60_000 })
   await page.getByRole('button', { name: 'Delete résumé.pdf' }).click()
   await expect(page.getByTestId('upload-row')).toHaveCount(0)
+  expect((await deleted).status()).toBe(200)
   await visit(page, '/profile')
   await expect(async () => {
     await page.reload()

@@ -30,6 +30,14 @@ async function recordTestUser(context: BrowserContext, email: string) {
   recordUser(process.env.GALLERY_TEST_USERS!, { email, sessionCookies })
 }
 
+/** Chooses a profile image on /profile and accepts the crop step's default square; resolves once the avatar shows. */
+export async function setProfileImageThroughUI(page: Page, file: { name: string, mimeType: string, buffer: Buffer }) {
+  await page.getByLabel('Choose a profile image').setInputFiles(file)
+  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
+  await expect(page.getByTestId('upload-progress')).toHaveCount(0)
+  await expect(page.getByTestId('avatar-image')).toBeVisible()
+}
+
 export async function signInThroughUI(page: Page, account: Pick<Account, 'email' | 'password'>) {
   await visit(page, '/login')
   await page.getByLabel('Email').fill(account.email)

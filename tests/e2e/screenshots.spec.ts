@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { makePng } from '../support/png'
-import { expect, signUpThroughUI, test, visit } from './fixtures'
+import { expect, setProfileImageThroughUI, signUpThroughUI, test, visit } from './fixtures'
 
 // The README's screenshots of the real pages. Every E2E run makes them into the test's output folder and checks
 // they are real PNGs; `npm run screenshots` (UPDATE_SCREENSHOTS=1) writes them into docs/screenshots.
@@ -24,7 +24,7 @@ test('screenshots of the home, profile and uploads pages', async ({ page, accoun
   await shoot('home')
 
   await signUpThroughUI(page, { ...account, name: 'Ada Lovelace', email: 'ada@example.com' })
-  await page.getByLabel('Choose a profile image').setInputFiles({ name: 'ada.png', mimeType: 'image/png', buffer: makePng(96, [99, 102, 241]) })
+  await setProfileImageThroughUI(page, { name: 'ada.png', mimeType: 'image/png', buffer: makePng(96, [99, 102, 241]) })
   await expect(page.getByTestId('avatar-image')).toBeVisible()
   await visit(page, '/uploads')
   await page.getByLabel('Choose files to upload').setInputFiles([
