@@ -1,3 +1,4 @@
+import type { R2Object } from '@cloudflare/workers-types'
 import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
 import { FILE_TYPES, uploadPolicy } from '../../shared/utils/policy'
 import { normaliseFilename } from './metadata'
@@ -83,4 +84,27 @@ export async function storageUsage(db: Database, ownerId: string): Promise<Stora
     and(eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())),
   )))
   return { usedBytes: Number(row?.usedBytes ?? 0), quotaBytes: uploadsConfig.quotaBytes, pendingCount: row?.pendingCount ?? 0, pendingCap: uploadsConfig.maxPendingUploads }
+}
+
+/** Why the stored object is not the upload that was signed (size, type, uploader), or null when it is. */
+export function storedObjectMismatch(object: R2Object, upload: UploadRow): string | null {
+  if (object.size !== upload.declaredSize) return `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
+  if (object.httpMetadata?.contentType !== upload.contentType) {
+    return `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
+  }
+  if (object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== upload.ownerId) return 'the stored object was not uploaded by you'
+  return null
+}
+
+/** Commits a pending upload once its object is verified; only a still-pending, not-yet-abandoned row (cleanup may be deleting expired ones right now). */
+export async function commitVerifiedUpload(db: Database, upload: UploadRow, object: R2Object | null) {
+  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
+  const mismatch = storedObjectMismatch(object, upload)
+  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
+  const [committed] = await db.update(tables.upload)
+    .set({ status: 'committed', committedAt: new Date(), multipartId: null })
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
+    .returning()
+  if (!committed) throw createError({ statusCode: 409, message: 'The upload changed while completing; refresh and try again' })
+  return toUploadView(committed)
 }
