@@ -7,6 +7,7 @@
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000]
 /** URLs asked for per signing request while parts remain. */
 const SIGN_AHEAD = multipartPolicy.parallelParts * 4
+const wait = (attempt: number) => new Promise(resolve => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
 
 /** What the queue shows and drives for one large file (kept on its queue entry, so it is reactive). */
 export interface MultipartControl {
@@ -35,7 +36,9 @@ export function multipartUpload(file: File, contentType: string, control: Multip
   let uploadId: string | null = null
   let decide: ((resume: boolean) => void) | null = null
   let resumed: (() => void) | null = null
-  const recorded = new Map<number, number>()
+  /** Bytes per part that storage has (recorded by the server earlier, or sent by this page). */
+  const sent = new Map<number, number>()
+  const recordings: Promise<void>[] = []
   const inFlight = new Map<number, PartInFlight>()
   const urls = new Map<number, string>()
   let pending: number[] = []
@@ -44,7 +47,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
 
   const report = () => {
     let bytes = 0
-    for (const size of recorded.values()) bytes += size
+    for (const size of sent.values()) bytes += size
     for (const part of inFlight.values()) bytes += part.loaded
     onProgress(Math.min(1, bytes / file.size))
   }
@@ -84,7 +87,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
       if (accepted) {
         uploadId = earlier.id
         partSize = earlier.partSize
-        for (const part of earlier.parts) recorded.set(part.partNumber, partLength(part.partNumber))
+        for (const part of earlier.parts) sent.set(part.partNumber, partLength(part.partNumber))
       }
       else {
         await $fetch(`/api/uploads/multipart/${earlier.id}`, { method: 'DELETE' }).catch(() => {})
@@ -98,7 +101,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
     }
     if (cancelled) throw new UploadAbortedError()
     const partCount = multipartPartCount(file.size, partSize)
-    pending = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !recorded.has(partNumber))
+    pending = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !sent.has(partNumber))
     report()
     while (pending.length > 0) {
       if (control.paused) await new Promise<void>(resolve => (resumed = resolve))
@@ -108,6 +111,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
         throw error
       })
     }
+    await Promise.all(recordings)
     await $fetch(`/api/uploads/multipart/${uploadId}/complete`, { method: 'POST' })
     localStorage.removeItem(resumeKey(file))
     return { etag: null, uploadId }
@@ -129,16 +133,21 @@ export function multipartUpload(file: File, contentType: string, control: Multip
     }
   }
 
-  /** Sends one part and records its ETag, retrying with backoff; a paused or cancelled upload stops at once. */
+  /**
+   * Sends one part, retrying with backoff; a paused or cancelled upload stops at once. Its ETag is recorded in the
+   * background, so the slot takes the next part without waiting for the server.
+   */
   async function sendPart(partNumber: number) {
     for (let attempt = 0; ; attempt++) {
       try {
         const url = await urlFor(partNumber)
         const start = (partNumber - 1) * partSize
         const etag = await putPart(partNumber, url, file.slice(start, start + partLength(partNumber)))
-        await $fetch(`/api/uploads/multipart/${uploadId}/parts/${partNumber}`, { method: 'PUT', body: { etag } })
-        recorded.set(partNumber, partLength(partNumber))
+        sent.set(partNumber, partLength(partNumber))
         report()
+        const recording = recordPart(partNumber, etag)
+        recording.catch(() => {}) // surfaces when all recordings are awaited before completing
+        recordings.push(recording)
         return
       }
       catch (error) {
@@ -146,7 +155,20 @@ export function multipartUpload(file: File, contentType: string, control: Multip
         urls.delete(partNumber)
         report()
         if (error instanceof UploadAbortedError || attempt >= RETRY_DELAYS_MS.length || control.paused || cancelled) throw error
-        await new Promise(resolve => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
+        await wait(attempt)
+      }
+    }
+  }
+
+  async function recordPart(partNumber: number, etag: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await $fetch(`/api/uploads/multipart/${uploadId}/parts/${partNumber}`, { method: 'PUT', body: { etag } })
+        return
+      }
+      catch (error) {
+        if (attempt >= RETRY_DELAYS_MS.length || cancelled) throw error
+        await wait(attempt)
       }
     }
   }

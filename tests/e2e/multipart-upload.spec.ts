@@ -58,13 +58,15 @@ test('a 200 MiB file uploads in parts, survives a reload midway by resuming, and
     expect(uploadId).toBeTruthy()
     await page.reload()
     await page.locator('html[data-hydrated="true"]').waitFor()
-    const before = await (await page.request.get(`/api/uploads/multipart/${uploadId}`)).json() as { parts: { partNumber: number }[] }
+
+    stored = []
+    // The recorded parts exactly as the page learns them when the file is chosen again.
+    const state = page.waitForResponse(response => response.url().endsWith(`/api/uploads/multipart/${uploadId}`) && response.request().method() === 'GET')
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    const before = await (await state).json() as { parts: { partNumber: number }[] }
     const recorded = new Set(before.parts.map(part => part.partNumber))
     expect(recorded.size).toBeGreaterThanOrEqual(Math.ceil(partCount / 3) - 4)
     expect(recorded.size).toBeLessThan(partCount)
-
-    stored = []
-    await page.getByLabel('Choose files to upload').setInputFiles(path)
     const offer = page.getByTestId('resume-offer')
     const recordedBytes = [...recorded].reduce((sum, partNumber) => sum + multipartPartLength(FILE_SIZE, multipartPartSize(FILE_SIZE), partNumber), 0)
     await expect(offer).toContainText(`stopped at ${Math.floor((recordedBytes / FILE_SIZE) * 100)} %`)
