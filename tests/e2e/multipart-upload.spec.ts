@@ -88,3 +88,55 @@ test('a 200 MiB file uploads in parts, survives a reload midway by resuming, and
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a part storage fails is retried alone and the file still completes', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'retry.bin')
+    await writeRandomFile(path, 65 * MiB)
+    const attempts = new Map<number, number>()
+    // Storage answers the first PUT of part 2 with a 500; everything else goes through.
+    await page.route(url => url.searchParams.has('partNumber'), async (route) => {
+      const partNumber = Number(new URL(route.request().url()).searchParams.get('partNumber'))
+      attempts.set(partNumber, (attempts.get(partNumber) ?? 0) + 1)
+      if (partNumber === 2 && attempts.get(partNumber) === 1) return route.fulfill({ status: 500, body: '<Error><Code>InternalError</Code></Error>' })
+      return route.continue()
+    })
+    await visit(page, '/uploads')
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 })
+    const partCount = multipartPartCount(65 * MiB)
+    expect([...attempts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: partCount }, (_, index) => index + 1))
+    expect(attempts.get(2)).toBe(2)
+    expect([...attempts].filter(([partNumber]) => partNumber !== 2).every(([, count]) => count === 1)).toBe(true)
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('cancelling a large upload aborts it: nothing is left to resume', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'cancel.bin')
+    await writeRandomFile(path, 65 * MiB)
+    await visit(page, '/uploads')
+    let partsStored = 0
+    page.on('response', (response) => {
+      if (response.request().method() === 'PUT' && new URL(response.url()).searchParams.has('partNumber') && response.status() === 200) partsStored++
+    })
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    await expect.poll(() => partsStored, { timeout: 120_000 }).toBeGreaterThanOrEqual(1)
+    const uploadId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('gallery.multipart:'))?.[1])
+    expect(uploadId).toBeTruthy()
+    const aborted = page.waitForResponse(response => response.url().endsWith(`/api/uploads/multipart/${uploadId}`) && response.request().method() === 'DELETE')
+    await page.getByRole('button', { name: 'Cancel cancel.bin' }).click()
+    expect((await aborted).status()).toBe(200)
+    await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
+    expect((await page.request.get(`/api/uploads/multipart/${uploadId}`)).status()).toBe(404)
+    expect(await page.evaluate(() => Object.keys(localStorage).filter(key => key.startsWith('gallery.multipart:')))).toEqual([])
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
