@@ -70,7 +70,9 @@ export function multipartUpload(file: File, contentType: string, control: Multip
   async function findEarlier() {
     const id = localStorage.getItem(resumeKey(file))
     if (!id) return null
-    return $fetch(`/api/uploads/multipart/${id}`).catch(() => {
+    return $fetch(`/api/uploads/multipart/${id}`).catch((error: { statusCode?: number }) => {
+      // Gone (completed, aborted, expired, another user's): forget it. Anything else may pass; keep it for next time.
+      if (error?.statusCode !== 404 && error?.statusCode !== 410) throw error
       localStorage.removeItem(resumeKey(file))
       return null
     })
@@ -156,6 +158,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
         report()
         if (error instanceof UploadAbortedError || attempt >= RETRY_DELAYS_MS.length || control.paused || cancelled) throw error
         await wait(attempt)
+        if (control.paused || cancelled) throw new UploadAbortedError()
       }
     }
   }
