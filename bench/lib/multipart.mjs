@@ -89,6 +89,16 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
     await straight.page.getByLabel('Choose files to upload').setInputFiles(filePath)
     await waitForDone(straight.page)
     const browserMs = Date.now() - started
+    // Where the time went: the part PUTs from the first start to the last end, and the completion request.
+    const split = await straight.page.evaluate(() => {
+      const entries = performance.getEntriesByType('resource')
+      const parts = entries.filter(entry => entry.name.includes('partNumber='))
+      const complete = entries.find(entry => /\/api\/uploads\/multipart\/[^/]+\/complete$/.test(entry.name))
+      return {
+        partsSpanMs: Math.round(Math.max(...parts.map(entry => entry.responseEnd)) - Math.min(...parts.map(entry => entry.startTime))),
+        completeMs: complete ? Math.round(complete.responseEnd - complete.startTime) : null,
+      }
+    })
     const after = await workerTotals(baseURL)
     await straight.context.close()
     const curlMs = await curlPut(baseURL, credentials, filePath, fileBytes)
@@ -119,6 +129,7 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
       curlMs,
       curlMiBPerSecond: mibPerSecond(fileBytes, curlMs),
       ratioToCurl: Number((curlMs / browserMs).toFixed(2)),
+      ...split,
       workerRequests: after.requests - before.requests,
       workerJsonBodyBytes: after.jsonBodyBytes - before.jsonBodyBytes,
       workerPayloadBytes: after.otherBodyBytes - before.otherBodyBytes,

@@ -80,6 +80,7 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
       ['Chromium, choosing the file to committed', `${multipart.browserMs} ms, ${multipart.browserMiBPerSecond} MiB/s`],
       ['curl single PUT to local S3 (same file, same run)', `${multipart.curlMs} ms, ${multipart.curlMiBPerSecond} MiB/s`],
       ['Chromium vs curl', `${multipart.ratioToCurl}×`],
+      ['of the Chromium time: part PUTs (first start to last end) / completion request', `${multipart.partsSpanMs} ms / ${multipart.completeMs} ms`],
       ['payload bytes through the Worker', multipart.workerPayloadBytes],
       ['Worker requests during the upload (all JSON)', `${multipart.workerRequests} (${multipart.workerJsonBodyBytes} B of JSON)`],
       ['reload at ~50 %: parts stored before / in flight (cut off) / sent after', `${multipart.resume.partsStoredBeforeReload} / ${multipart.resume.partsInFlightAtReload} / ${multipart.resume.partsSentAfterReload}`],
