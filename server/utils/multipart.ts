@@ -7,6 +7,23 @@ import { asc, eq } from 'drizzle-orm'
 
 export type MultipartUploadRow = UploadRow & { multipartId: string, partSize: number }
 
+/**
+ * Reserves the upload against the quota (as single uploads), then creates the multipart upload in storage with the
+ * object's type and owner metadata fixed here, server-side, and checked again at completion.
+ */
+export async function startMultipart(event: H3Event, db: Database, row: Parameters<typeof reserveUpload>[1]): Promise<MultipartUploadRow> {
+  await reserveUpload(db, row)
+  const metadata = uploadMetadata({ originalFilename: encodeMetadataValue(row.originalFilename), uploadedBy: row.ownerId, uploadedAt: new Date().toISOString() })
+  const created = await useEnv(event).GALLERY.createMultipartUpload(row.key, { httpMetadata: { contentType: row.contentType }, customMetadata: metadata })
+    .catch(async (error: unknown) => {
+      await db.delete(tables.upload).where(eq(tables.upload.id, row.id))
+      throw error
+    })
+  const [upload] = await db.update(tables.upload).set({ multipartId: created.uploadId, partSize: multipartPartSize(row.declaredSize) })
+    .where(eq(tables.upload.id, row.id)).returning()
+  return upload as MultipartUploadRow
+}
+
 /** The caller's own multipart upload that can still take parts: 404 for anything else, 410 once expired. */
 export async function findOwnPendingMultipart(db: Database, id: string, ownerId: string): Promise<MultipartUploadRow> {
   const upload = await findOwnUpload(db, id, ownerId)
