@@ -1,6 +1,7 @@
 // `npm run bench`: builds, then measures the production bundle under `wrangler dev` against a real Postgres.
 // Prints the figures and writes bench/results.json. Options: BENCH_DURATION (seconds per load run, default 10),
-// BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795).
+// BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795),
+// BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
@@ -12,6 +13,7 @@ import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
 import { measureUpload } from './lib/upload.mjs'
 import { measureProfilePresign } from './lib/versions.mjs'
+import { measureMultipart } from './lib/multipart.mjs'
 
 const port = Number(process.env.BENCH_PORT ?? 8795)
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
@@ -48,6 +50,8 @@ try {
   results.upload = await measureUpload(server.baseURL)
   step('profile presign with history on (keepVersions 5)')
   results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
+  step(`large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`)
+  results.multipart = await measureMultipart(server.baseURL, localCredentials())
 }
 finally {
   await server.stop()

@@ -8,6 +8,8 @@ export interface QueuedUpload {
   error: string | null
   /** False when trying again cannot help (empty file, refused type, too large, over quota): no Retry then. */
   retryable: boolean
+  /** Large files only: pause/resume and the offer to resume an earlier upload. */
+  multipart?: MultipartControl
 }
 
 /** Answers of our API that repeat themselves however often the same file is sent again. */
@@ -65,7 +67,8 @@ export function useUploads() {
 
   function problemWith(file: File): string | null {
     if (file.size === 0) return 'The file is empty.'
-    if (file.size > limits.maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
+    const maxBytes = isLargeFile(file) ? multipartPolicy.maxBytes : limits.maxBytes
+    if (file.size > maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`
     if (!(limits.contentTypes as readonly string[]).includes(contentTypeOf(file))) return refusedTypeMessage(file)
     return null
   }
@@ -120,6 +123,7 @@ export function useUploads() {
 
   /** Signs and PUTs the bytes straight to storage. */
   async function send(item: QueuedUpload) {
+    if (isLargeFile(item.file)) return sendInParts(item)
     Object.assign(item, { status: 'signing', progress: 0 })
     const signed = await $fetch('/api/uploads/pre-signed-url', {
       method: 'POST',
@@ -132,6 +136,16 @@ export function useUploads() {
     await upload.done
     inFlight.delete(item.localId)
     item.uploadedId = signed.uploadId
+  }
+
+  /** Large files: in parts, completed by the multipart API (the /complete that follows then finds it committed). */
+  async function sendInParts(item: QueuedUpload) {
+    Object.assign(item, { status: 'signing', progress: 0 })
+    item.multipart = { paused: false, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} }
+    const upload = multipartUpload(item.file, contentTypeOf(item.file), item.multipart, fraction => Object.assign(item, { status: 'uploading', progress: fraction }))
+    inFlight.set(item.localId, upload)
+    item.uploadedId = (await upload.done).uploadId
+    inFlight.delete(item.localId)
   }
 
   /** Runs the waiting entries, at most a few at a time, however often files are added. */

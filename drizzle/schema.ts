@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 // Better Auth's core tables. `user.image` holds the user's profile-image storage key (never a URL),
 // so it is unique and only the server's own routes write it.
@@ -63,11 +63,26 @@ export const upload = pgTable('upload', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   committedAt: timestamp('committed_at', { withTimezone: true }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** Large files only: storage's multipart upload id while `pending`, and the size of every part but the last. */
+  multipartId: text('multipart_id'),
+  partSize: bigint('part_size', { mode: 'number' }),
 }, table => [
   index('upload_owner_listing_idx').on(table.ownerId, table.status, table.createdAt.desc()),
   index('upload_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'pending'`),
   index('upload_deleted_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'deleted'`),
   check('upload_status_check', sql`${table.status} in ('pending', 'committed', 'deleted')`),
+])
+
+// The parts of a multipart upload that storage has acknowledged, as the browser reported them: the local S3 endpoint has
+// no ListParts and the R2 binding lists no parts, so this is what resuming and completing rely on.
+export const multipartUploadPart = pgTable('multipart_upload_part', {
+  uploadId: text('upload_id').notNull().references(() => upload.id, { onDelete: 'cascade' }),
+  partNumber: integer('part_number').notNull(),
+  etag: text('etag').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+}, table => [
+  primaryKey({ columns: [table.uploadId, table.partNumber] }),
+  check('multipart_upload_part_number_check', sql`${table.partNumber} between 1 and 10000`),
 ])
 
 // Audit log: one row per URL issued or object deleted. Never the URL, its signature or any secret.

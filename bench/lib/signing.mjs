@@ -13,7 +13,7 @@ const WARM_UP = 300
 const BODY = Buffer.from('signing benchmark')
 
 /** The real signer module, bundled for Node (it is TypeScript inside the Nitro app). */
-async function loadAppSigner() {
+export async function loadAppSigner() {
   const result = await build({ entryPoints: ['server/utils/r2.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent' })
   const source = result.outputFiles[0].text
   return import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)

@@ -8,8 +8,8 @@ const UNCOMMITTED = ['pending', 'deleted'] as const
 
 /**
  * Deletes generic uploads whose URL expired more than a margin ago without being committed (`pending`), and the
- * tombstones of deleted ones (`deleted`, including those whose object delete failed), with their objects, a batch
- * at a time until none are left or the time budget is spent. Objects go first: should that fail, the rows are still
+ * tombstones of deleted ones (`deleted`, including those whose object delete failed), with their objects and unfinished
+ * multipart uploads, a batch at a time until none are left or the time budget is spent. Objects go first: should that fail, the rows are still
  * there for the next run. Past the cutoff no URL can write and /complete refuses, so nothing can be committed in
  * between.
  */
@@ -18,11 +18,20 @@ export async function cleanupOrphanedUploads(db: Database, bucket: R2Bucket, now
   const deadline = Date.now() + uploadsConfig.cleanupTimeBudgetMs
   const result: CleanupResult = { rows: 0, batches: 0, backlog: 0 }
   while (Date.now() < deadline) {
-    const batch = await db.select({ id: tables.upload.id, key: tables.upload.key }).from(tables.upload)
+    const batch = await db.select({ id: tables.upload.id, key: tables.upload.key, multipartId: tables.upload.multipartId }).from(tables.upload)
       .where(eligible)
       .orderBy(tables.upload.expiresAt)
       .limit(uploadsConfig.cleanupBatchSize)
     if (batch.length === 0) return result
+    // Unfinished multipart uploads hold their parts in storage until aborted.
+    // A failed abort is logged, not fatal: R2's default lifecycle rule aborts it after 7 days anyway.
+    for (const row of batch) {
+      if (row.multipartId) {
+        await abortMultipart(bucket, row.key, row.multipartId).catch((error: unknown) => {
+          console.warn(JSON.stringify({ event: 'uploads.cleanup.abort_failed', uploadId: row.id, error: error instanceof Error ? error.name : 'Error' }))
+        })
+      }
+    }
     await bucket.delete(batch.map(row => row.key))
     const removed = await db.delete(tables.upload)
       .where(and(inArray(tables.upload.id, batch.map(row => row.id)), inArray(tables.upload.status, UNCOMMITTED)))

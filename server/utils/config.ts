@@ -65,6 +65,8 @@ export const rateLimitConfig = {
   downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60, what: 'downloads' },
   /** Commits and deletes: each costs storage calls and writes. */
   changes: { binding: 'CHANGE_LIMITER', limit: 60, periodSeconds: 60, what: 'changes' },
+  /** Multipart part URLs signed and parts recorded: a 5 GiB file is ~100 parts, each signed once and recorded once. */
+  multipartParts: { binding: 'MULTIPART_PART_LIMITER', limit: 600, periodSeconds: 60, what: 'file parts' },
   /** The uploads and activity lists: each is a query. */
   lists: { binding: 'LIST_LIMITER', limit: 120, periodSeconds: 60, what: 'list requests' },
   /** Better Auth's limiter on /api/auth/* (per client IP; sign-in/sign-up have its stricter built-in rule). */

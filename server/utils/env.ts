@@ -10,6 +10,7 @@ export interface GalleryEnv {
   DOWNLOAD_URL_LIMITER: RateLimit
   CHANGE_LIMITER: RateLimit
   LIST_LIMITER: RateLimit
+  MULTIPART_PART_LIMITER: RateLimit
   AUDIT_QUEUE: Queue<AuditMessage>
   AUDIT_DLQ: Queue<AuditMessage>
   BETTER_AUTH_SECRET?: string

@@ -27,8 +27,18 @@ export interface CopyObjectInput {
   replaceMetadata?: { contentType: string, metadata: Record<string, string> }
 }
 
+export interface PresignUploadPartInput {
+  key: string
+  multipartId: string
+  partNumber: number
+  /** Signed, so storage refuses a part of any other size. */
+  contentLength: number
+  expiresIn?: number
+}
+
 export interface Signer {
   presignPut(input: PresignPutInput): Promise<string>
+  presignUploadPart(input: PresignUploadPartInput): Promise<string>
   presignGet(input: PresignGetInput): Promise<string>
   /** CopyObject inside storage (no byte passes through the Worker); throws a 502 when storage refuses. */
   copyObject(input: CopyObjectInput): Promise<void>
@@ -80,6 +90,12 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
       }
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
       return sign('PUT', objectUrl(key, expiresIn), headers)
+    },
+    async presignUploadPart({ key, multipartId, partNumber, contentLength, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
+      const url = objectUrl(key, expiresIn)
+      url.searchParams.set('partNumber', String(partNumber))
+      url.searchParams.set('uploadId', multipartId)
+      return sign('PUT', url, { 'content-length': String(contentLength) })
     },
     async presignGet({ key, expiresIn = storageConfig.downloadUrlTtlSeconds, contentDisposition }) {
       const url = objectUrl(key, expiresIn)

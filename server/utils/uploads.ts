@@ -1,4 +1,4 @@
-import type { R2Bucket } from '@cloudflare/workers-types'
+import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
 import { FILE_TYPES, uploadPolicy } from '../../shared/utils/policy'
 import { storedImageMatches } from './image-sniff'
@@ -51,30 +51,6 @@ export async function findOwnUpload(db: Database, id: string, ownerId: string): 
   return row
 }
 
-/**
- * Throws unless the stored object is what `upload` declared: 404 while it is missing, 409 when its size, content
- * type or uploader differ, and 409 when an image's first bytes are not that image type. Such an object is deleted
- * (the row stays pending, so a correct PUT with the same URL can still complete) and is never listed as a broken
- * thumbnail.
- */
-export async function verifyStoredUpload(bucket: R2Bucket, upload: UploadRow, ownerId: string): Promise<void> {
-  const object = await bucket.head(upload.key)
-  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
-  const mismatch = object.size !== upload.declaredSize
-    ? `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
-    : object.httpMetadata?.contentType !== upload.contentType
-      ? `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
-      : object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== ownerId
-        ? 'the stored object was not uploaded by you'
-        : null
-  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
-  if (upload.contentType.startsWith('image/') && !(await storedImageMatches(bucket, upload.key, upload.contentType, object.size))) {
-    await bucket.delete(upload.key)
-    const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
-    throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
-  }
-}
-
 export interface StorageUsage { usedBytes: number, quotaBytes: number, pendingCount: number, pendingCap: number }
 
 /**
@@ -109,4 +85,33 @@ export async function storageUsage(db: Database, ownerId: string): Promise<Stora
     and(eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())),
   )))
   return { usedBytes: Number(row?.usedBytes ?? 0), quotaBytes: uploadsConfig.quotaBytes, pendingCount: row?.pendingCount ?? 0, pendingCap: uploadsConfig.maxPendingUploads }
+}
+
+/** Why the stored object is not the upload that was signed (size, type, uploader), or null when it is. */
+export function storedObjectMismatch(object: R2Object, upload: UploadRow): string | null {
+  if (object.size !== upload.declaredSize) return `stored size ${object.size} differs from the declared ${upload.declaredSize} bytes`
+  if (object.httpMetadata?.contentType !== upload.contentType) {
+    return `stored content type ${object.httpMetadata?.contentType ?? 'none'} differs from the declared ${upload.contentType}`
+  }
+  if (object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedBy] !== upload.ownerId) return 'the stored object was not uploaded by you'
+  return null
+}
+
+/** Commits a pending upload once its object is verified; only a still-pending, not-yet-abandoned row (cleanup may be deleting expired ones right now). */
+export async function commitVerifiedUpload(db: Database, bucket: R2Bucket, upload: UploadRow, object: R2Object | null) {
+  if (!object) throw createError({ statusCode: 404, message: 'The file has not reached storage yet' })
+  const mismatch = storedObjectMismatch(object, upload)
+  if (mismatch) throw createError({ statusCode: 409, message: `Upload cannot be completed: ${mismatch}` })
+  // Bytes that are not the signed image type would list as a broken thumbnail: discarded, the row stays pending.
+  if (upload.contentType.startsWith('image/') && !(await storedImageMatches(bucket, upload.key, upload.contentType, object.size))) {
+    await bucket.delete(upload.key)
+    const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
+    throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
+  }
+  const [committed] = await db.update(tables.upload)
+    .set({ status: 'committed', committedAt: new Date(), multipartId: null })
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
+    .returning()
+  if (!committed) throw createError({ statusCode: 409, message: 'The upload changed while completing; refresh and try again' })
+  return toUploadView(committed)
 }

@@ -91,3 +91,37 @@ export function fileTypeList(contentTypes: readonly string[]): string {
   const names = contentTypes.map(type => FILE_TYPES[type]?.shortName ?? type)
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('')
 }
+
+/**
+ * Large files go to storage in parts (S3 multipart): resumable, several parts at once, up to 5 GiB. The browser and the
+ * server compute the same part size from the file size, so the browser can slice the file before asking for URLs.
+ */
+export const multipartPolicy = {
+  /** Files of at least this size use multipart; smaller ones keep the single pre-signed PUT. */
+  thresholdBytes: 64 * MiB,
+  maxBytes: 5 * 1024 * MiB,
+  /** R2/S3: every part but the last must be at least 5 MiB, and an upload has at most 10,000 parts. */
+  minPartBytes: 5 * MiB,
+  maxParts: 10_000,
+  /** Parts grow past the minimum so that a file needs about this many (fewer requests per byte for big files). */
+  targetParts: 100,
+  /** Parts the browser sends at once, and URLs it asks for per signing request. */
+  parallelParts: 4,
+  maxPartsPerSigningRequest: 100,
+} as const
+
+/** Every part but the last has this size: at least 5 MiB, a whole number of MiB, and ≤ maxParts parts in all. */
+export function multipartPartSize(fileSize: number): number {
+  const { minPartBytes, maxParts, targetParts } = multipartPolicy
+  const wanted = Math.max(minPartBytes, Math.ceil(fileSize / targetParts), Math.ceil(fileSize / maxParts))
+  return Math.ceil(wanted / MiB) * MiB
+}
+
+export function multipartPartCount(fileSize: number, partSize = multipartPartSize(fileSize)): number {
+  return Math.ceil(fileSize / partSize)
+}
+
+/** The exact byte length of part `partNumber` (1-based): the last one holds what is left. */
+export function multipartPartLength(fileSize: number, partSize: number, partNumber: number): number {
+  return Math.min(partSize, fileSize - (partNumber - 1) * partSize)
+}

@@ -1,7 +1,7 @@
 // The zod schemas of every request body, query and route parameter: the server validates with them, the browser and
 // the tests can build requests against them.
 import { z } from 'zod'
-import { profileImagePolicy, uploadPolicy } from './policy'
+import { multipartPolicy, profileImagePolicy, uploadPolicy } from './policy'
 
 /** C0 and C1 control characters (CR, LF, NUL, …): never allowed in names or header values. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -66,4 +66,31 @@ export const downloadUrlsRequestSchema = z.object({
 /** `/api/uploads/:id/…` */
 export const uploadIdParamsSchema = z.object({
   id: z.uuid(),
+})
+
+/** `POST /api/uploads/multipart`: as a single upload, up to the multipart limit. */
+export const multipartUploadRequestSchema = uploadRequestSchema.extend({
+  fileSize: fileSizeSchema(multipartPolicy.maxBytes),
+})
+
+const partNumberSchema = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1')
+  .max(multipartPolicy.maxParts, `must be at most ${multipartPolicy.maxParts}`)
+
+/** `POST /api/uploads/multipart/:id/parts` */
+export const multipartSignRequestSchema = z.object({
+  partNumbers: z.array(partNumberSchema).min(1, 'must name at least one part')
+    .max(multipartPolicy.maxPartsPerSigningRequest, `must name at most ${multipartPolicy.maxPartsPerSigningRequest} parts`),
+})
+
+/** `PUT /api/uploads/multipart/:id/parts/:partNumber`: the ETag storage answered the part's PUT with (quotes optional). */
+export const multipartPartRecordSchema = z.object({
+  etag: z.string().regex(/^"?[\w-]{1,200}"?$/, 'must be the ETag storage returned for the part')
+    // Storage's binding takes the bare value; the S3 header quotes it.
+    .transform(etag => etag.replaceAll('"', '')),
+})
+
+/** `/api/uploads/multipart/:id/parts/:partNumber` */
+export const multipartPartParamsSchema = z.object({
+  id: z.uuid(),
+  partNumber: partNumberSchema,
 })

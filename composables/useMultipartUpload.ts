@@ -1,0 +1,236 @@
+// Large files go to storage in parts, several at once, each straight to a pre-signed UploadPart URL. The server records
+// every finished part, so a reload or a lost connection loses at most the parts in flight: choosing the same file again
+// (same name, size and last-modified time, remembered in localStorage) offers to resume and sends only the rest.
+// Uppy's @uppy/aws-s3 6.x was the first choice but sends one file's parts one after another and resumes through S3
+// ListParts, which the local endpoint does not implement; see README "Large files".
+
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000]
+/** URLs asked for per signing request while parts remain. */
+const SIGN_AHEAD = multipartPolicy.parallelParts * 4
+const wait = (attempt: number) => new Promise(resolve => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
+
+/** What the queue shows and drives for one large file (kept on its queue entry, so it is reactive). */
+export interface MultipartControl {
+  paused: boolean
+  /** Set while asking whether to resume an earlier, unfinished upload of the same file. */
+  offer: { percent: number } | null
+  /** Parts this page has sent to storage (retries and resumed uploads only send what is missing). */
+  partsSent: number
+  pause: () => void
+  resume: () => void
+  decide: (resume: boolean) => void
+}
+
+export const isLargeFile = (file: File) => file.size >= multipartPolicy.thresholdBytes
+
+const resumeKey = (file: File) => `gallery.multipart:${file.name}:${file.size}:${file.lastModified}`
+
+interface PartInFlight { xhr: XMLHttpRequest, loaded: number }
+
+/**
+ * Uploads `file` in parts and completes it; resolves with the committed upload's id. `control` must be the reactive
+ * object the queue renders: its methods are filled in here.
+ */
+export function multipartUpload(file: File, contentType: string, control: MultipartControl, onProgress: (fraction: number) => void): DirectUpload & { done: Promise<{ etag: null, uploadId: string }> } {
+  let cancelled = false
+  let uploadId: string | null = null
+  let decide: ((resume: boolean) => void) | null = null
+  let resumed: (() => void) | null = null
+  /** Bytes per part that storage has (recorded by the server earlier, or sent by this page). */
+  const sent = new Map<number, number>()
+  const recordings: Promise<void>[] = []
+  const inFlight = new Map<number, PartInFlight>()
+  const urls = new Map<number, string>()
+  let pending: number[] = []
+  let partSize = 0
+  let signing: Promise<void> | null = null
+
+  const report = () => {
+    let bytes = 0
+    for (const size of sent.values()) bytes += size
+    for (const part of inFlight.values()) bytes += part.loaded
+    onProgress(Math.min(1, bytes / file.size))
+  }
+  const partLength = (partNumber: number) => multipartPartLength(file.size, partSize, partNumber)
+  const stopParts = () => {
+    for (const part of inFlight.values()) part.xhr.abort()
+  }
+
+  control.decide = resume => decide?.(resume)
+  control.pause = () => {
+    control.paused = true
+    stopParts()
+  }
+  control.resume = () => {
+    control.paused = false
+    resumed?.()
+  }
+
+  /** An earlier upload of this file the server still holds, with its recorded parts. */
+  async function findEarlier() {
+    const id = localStorage.getItem(resumeKey(file))
+    if (!id) return null
+    return $fetch(`/api/uploads/multipart/${id}`).catch((error: { statusCode?: number }) => {
+      // Gone (completed, aborted, expired, another user's): forget it. Anything else may pass; keep it for next time.
+      if (error?.statusCode !== 404 && error?.statusCode !== 410) throw error
+      localStorage.removeItem(resumeKey(file))
+      return null
+    })
+  }
+
+  async function start() {
+    const earlier = await findEarlier()
+    if (earlier) {
+      const done = earlier.parts.reduce((sum, part) => sum + multipartPartLength(file.size, earlier.partSize, part.partNumber), 0)
+      control.offer = { percent: Math.floor((done / file.size) * 100) }
+      const accepted = await new Promise<boolean>(resolve => (decide = resolve))
+      control.offer = null
+      if (cancelled) throw new UploadAbortedError()
+      if (accepted) {
+        uploadId = earlier.id
+        partSize = earlier.partSize
+        for (const part of earlier.parts) sent.set(part.partNumber, partLength(part.partNumber))
+      }
+      else {
+        await $fetch(`/api/uploads/multipart/${earlier.id}`, { method: 'DELETE' }).catch(() => {})
+      }
+    }
+    if (!uploadId) {
+      const created = await $fetch('/api/uploads/multipart', { method: 'POST', body: { filename: file.name, contentType, fileSize: file.size } })
+      uploadId = created.id
+      partSize = created.partSize
+      localStorage.setItem(resumeKey(file), created.id)
+    }
+    if (cancelled) throw new UploadAbortedError()
+    const partCount = multipartPartCount(file.size, partSize)
+    pending = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !sent.has(partNumber))
+    report()
+    while (pending.length > 0) {
+      if (control.paused) await new Promise<void>(resolve => (resumed = resolve))
+      if (cancelled) throw new UploadAbortedError()
+      await Promise.all(Array.from({ length: multipartPolicy.parallelParts }, sendParts)).catch((error: unknown) => {
+        stopParts()
+        throw error
+      })
+    }
+    await Promise.all(recordings)
+    await $fetch(`/api/uploads/multipart/${uploadId}/complete`, { method: 'POST' })
+    localStorage.removeItem(resumeKey(file))
+    return { etag: null, uploadId }
+  }
+
+  /** One of the parallel senders: takes parts until none are left or the upload is paused. */
+  async function sendParts() {
+    while (!control.paused && !cancelled) {
+      const partNumber = pending.shift()
+      if (partNumber === undefined) return
+      try {
+        await sendPart(partNumber)
+      }
+      catch (error) {
+        pending.unshift(partNumber)
+        if (control.paused && !cancelled) return
+        throw error
+      }
+    }
+  }
+
+  /**
+   * Sends one part, retrying with backoff; a paused or cancelled upload stops at once. Its ETag is recorded in the
+   * background, so the slot takes the next part without waiting for the server.
+   */
+  async function sendPart(partNumber: number) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const url = await urlFor(partNumber)
+        const start = (partNumber - 1) * partSize
+        const etag = await putPart(partNumber, url, file.slice(start, start + partLength(partNumber)))
+        sent.set(partNumber, partLength(partNumber))
+        report()
+        const recording = recordPart(partNumber, etag)
+        recording.catch(() => {}) // surfaces when all recordings are awaited before completing
+        recordings.push(recording)
+        return
+      }
+      catch (error) {
+        inFlight.delete(partNumber)
+        urls.delete(partNumber)
+        report()
+        if (error instanceof UploadAbortedError || attempt >= RETRY_DELAYS_MS.length || control.paused || cancelled) throw error
+        await wait(attempt)
+        if (control.paused || cancelled) throw new UploadAbortedError()
+      }
+    }
+  }
+
+  async function recordPart(partNumber: number, etag: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await $fetch(`/api/uploads/multipart/${uploadId}/parts/${partNumber}`, { method: 'PUT', body: { etag } })
+        return
+      }
+      catch (error) {
+        if (attempt >= RETRY_DELAYS_MS.length || cancelled) throw error
+        await wait(attempt)
+      }
+    }
+  }
+
+  /** The part's URL, signing it with the next few parts that still need one. */
+  async function urlFor(partNumber: number): Promise<string> {
+    while (!urls.has(partNumber)) {
+      if (!signing) {
+        const batch = [partNumber, ...pending.filter(next => !urls.has(next))].slice(0, SIGN_AHEAD)
+        signing = $fetch(`/api/uploads/multipart/${uploadId}/parts`, { method: 'POST', body: { partNumbers: batch } })
+          .then(({ parts }) => parts.forEach(part => urls.set(part.partNumber, part.url)))
+          .finally(() => (signing = null))
+      }
+      await signing
+    }
+    return urls.get(partNumber)!
+  }
+
+  function putPart(partNumber: number, url: string, body: Blob): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest()
+      inFlight.set(partNumber, { xhr, loaded: 0 })
+      xhr.open('PUT', url)
+      xhr.upload.onprogress = (event) => {
+        const part = inFlight.get(partNumber)
+        if (part) part.loaded = event.loaded
+        report()
+      }
+      xhr.onload = () => {
+        inFlight.delete(partNumber)
+        const etag = xhr.getResponseHeader('ETag')
+        if (xhr.status >= 200 && xhr.status < 300 && etag) {
+          control.partsSent++
+          resolve(etag)
+        }
+        else {
+          reject(describeStorageError(xhr.status, xhr.responseText))
+        }
+      }
+      xhr.onerror = () => reject(describeStorageError(0, ''))
+      xhr.onabort = () => reject(new UploadAbortedError())
+      xhr.send(body)
+    })
+  }
+
+  const done = start().catch(async (error: unknown) => {
+    if (cancelled && uploadId) {
+      localStorage.removeItem(resumeKey(file))
+      await $fetch(`/api/uploads/multipart/${uploadId}`, { method: 'DELETE' }).catch(() => {})
+    }
+    throw cancelled ? new UploadAbortedError() : error
+  })
+  return {
+    done,
+    abort: () => {
+      cancelled = true
+      stopParts()
+      decide?.(false)
+      resumed?.()
+    },
+  }
+}

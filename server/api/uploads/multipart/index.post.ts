@@ -1,0 +1,18 @@
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  await enforceRateLimit(event, 'uploadUrls', user.id)
+  const { filename: rawFilename, contentType, fileSize } = await readValidatedJson(event, multipartUploadRequestSchema)
+
+  const filename = normaliseFilename(rawFilename, uploadPolicy.fallbackExtension)
+  const upload = await startMultipart(event, useDB(event), {
+    id: crypto.randomUUID(),
+    ownerId: user.id,
+    key: `${crypto.randomUUID()}.${extensionFor(contentType, filename)}`,
+    originalFilename: filename,
+    contentType,
+    declaredSize: fileSize,
+    expiresAt: new Date(Date.now() + storageConfig.uploadUrlTtlSeconds * 1000),
+  })
+  recordPresignEvent(event, { userId: user.id, action: 'put', key: upload.key, contentType, size: fileSize })
+  return multipartView(upload)
+})

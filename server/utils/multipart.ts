@@ -1,0 +1,127 @@
+import type { H3Event } from 'h3'
+import { asc, eq } from 'drizzle-orm'
+
+// Multipart uploads of large files. Storage (through the binding) creates, completes and aborts them; the browser
+// sends the parts to pre-signed UploadPart URLs and reports each part's ETag, which the multipart_upload_part table keeps
+// (the local S3 endpoint has no ListParts and the binding lists nothing).
+
+export type MultipartUploadRow = UploadRow & { multipartId: string, partSize: number }
+
+/**
+ * Reserves the upload against the quota (as single uploads), then creates the multipart upload in storage with the
+ * object's type and owner metadata fixed here, server-side, and checked again at completion.
+ */
+export async function startMultipart(event: H3Event, db: Database, row: Parameters<typeof reserveUpload>[1]): Promise<MultipartUploadRow> {
+  await reserveUpload(db, row)
+  const metadata = uploadMetadata({ originalFilename: encodeMetadataValue(row.originalFilename), uploadedBy: row.ownerId, uploadedAt: new Date().toISOString() })
+  const created = await useEnv(event).GALLERY.createMultipartUpload(row.key, { httpMetadata: { contentType: row.contentType }, customMetadata: metadata })
+    .catch(async (error: unknown) => {
+      await db.delete(tables.upload).where(eq(tables.upload.id, row.id))
+      throw error
+    })
+  const [upload] = await db.update(tables.upload).set({ multipartId: created.uploadId, partSize: multipartPartSize(row.declaredSize) })
+    .where(eq(tables.upload.id, row.id)).returning()
+  return upload as MultipartUploadRow
+}
+
+/** The caller's own multipart upload that can still take parts: 404 for anything else, 410 once expired. */
+export async function findOwnPendingMultipart(db: Database, id: string, ownerId: string): Promise<MultipartUploadRow> {
+  const upload = await findOwnUpload(db, id, ownerId)
+  if (upload.status !== 'pending' || !upload.multipartId || !upload.partSize) throw createError(UPLOAD_NOT_FOUND)
+  if (upload.expiresAt < new Date()) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
+  return upload as MultipartUploadRow
+}
+
+export function partCountOf(upload: MultipartUploadRow): number {
+  return multipartPartCount(upload.declaredSize, upload.partSize)
+}
+
+/** A part number the upload does not have is bad input, not a missing resource. */
+export function checkPartNumbers(upload: MultipartUploadRow, partNumbers: number[]): void {
+  const partCount = partCountOf(upload)
+  const outside = partNumbers.find(partNumber => partNumber > partCount)
+  if (outside !== undefined) {
+    throw createError({ statusCode: 400, message: `partNumbers: part ${outside} is out of range; this upload has parts 1 to ${partCount}` })
+  }
+}
+
+export async function recordedParts(db: Database, uploadId: string): Promise<{ partNumber: number, etag: string }[]> {
+  return db.select({ partNumber: tables.multipartUploadPart.partNumber, etag: tables.multipartUploadPart.etag })
+    .from(tables.multipartUploadPart)
+    .where(eq(tables.multipartUploadPart.uploadId, uploadId))
+    .orderBy(asc(tables.multipartUploadPart.partNumber))
+}
+
+export function multipartView(upload: MultipartUploadRow) {
+  return {
+    id: upload.id,
+    key: upload.key,
+    filename: upload.originalFilename,
+    contentType: upload.contentType,
+    fileSize: upload.declaredSize,
+    partSize: upload.partSize,
+    partCount: partCountOf(upload),
+    expiresIn: Math.max(0, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000)),
+  }
+}
+
+/** Pre-signed UploadPart URLs, each with its part's exact size signed in, valid no longer than the upload itself. */
+export async function signParts(event: H3Event, upload: MultipartUploadRow, partNumbers: number[]) {
+  const signer = useSigner(event)
+  const expiresIn = Math.min(storageConfig.uploadUrlTtlSeconds, multipartView(upload).expiresIn)
+  if (expiresIn < 1) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
+  const unique = [...new Set(partNumbers)].sort((a, b) => a - b)
+  return Promise.all(unique.map(async partNumber => ({
+    partNumber,
+    size: multipartPartLength(upload.declaredSize, upload.partSize, partNumber),
+    url: await signer.presignUploadPart({
+      key: upload.key,
+      multipartId: upload.multipartId,
+      partNumber,
+      contentLength: multipartPartLength(upload.declaredSize, upload.partSize, partNumber),
+      expiresIn,
+    }),
+  })))
+}
+
+/**
+ * Completes the upload in storage with the recorded parts, then commits it after the same checks as a single upload.
+ * A repeated call after storage already completed it (the first answer was lost) finds the object and commits.
+ */
+export async function completeMultipart(event: H3Event, db: Database, upload: MultipartUploadRow) {
+  const parts = await recordedParts(db, upload.id)
+  const partCount = partCountOf(upload)
+  if (parts.length !== partCount) {
+    const recorded = new Set(parts.map(part => part.partNumber))
+    const missing = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !recorded.has(partNumber))
+    throw createError({
+      statusCode: 409,
+      message: `Parts still missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`,
+      data: { missingParts: missing },
+    })
+  }
+  const bucket = useEnv(event).GALLERY
+  try {
+    await bucket.resumeMultipartUpload(upload.key, upload.multipartId).complete(parts)
+  }
+  catch (error) {
+    const stored = await bucket.head(upload.key)
+    if (!stored) {
+      console.warn(JSON.stringify({ event: 'multipart.complete_refused', uploadId: upload.id, error: error instanceof Error ? error.message.slice(0, 200) : 'Error' }))
+      throw createError({ statusCode: 409, message: 'Storage refused to assemble the parts (a part is missing or its ETag does not match). Upload the file again.' })
+    }
+  }
+  const committed = await commitVerifiedUpload(db, bucket, upload, await bucket.head(upload.key))
+  await db.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, upload.id))
+  return committed
+}
+
+/** Aborts a multipart upload in storage; one that is already gone (completed or aborted) counts as aborted. */
+export async function abortMultipart(bucket: GalleryEnv['GALLERY'], key: string, multipartId: string): Promise<void> {
+  try {
+    await bucket.resumeMultipartUpload(key, multipartId).abort()
+  }
+  catch (error) {
+    if (!/NoSuchUpload|does not exist|not found/i.test(error instanceof Error ? error.message : '')) throw error
+  }
+}

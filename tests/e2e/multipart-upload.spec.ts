@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { once } from 'node:events'
+import { multipartPartCount, multipartPartLength, multipartPartSize } from '../../shared/utils/policy'
+import { expect, test, visit } from './fixtures'
+
+const MiB = 1024 * 1024
+const FILE_SIZE = 200 * MiB + 4321
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk)
+  return hash.digest('hex')
+}
+
+/** A random file on disk (Playwright hands the browser a path, so its last-modified time stays the same on re-choosing). */
+async function writeRandomFile(path: string, size: number) {
+  const out = createWriteStream(path)
+  for (let written = 0; written < size; written += MiB) {
+    if (!out.write(randomBytes(Math.min(MiB, size - written)))) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'finish')
+}
+
+test('a 200 MiB file uploads in parts, survives a reload midway by resuming, and downloads byte-identical', async ({ signedInPage: page }) => {
+  test.setTimeout(900_000)
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'large video.mp4')
+    await writeRandomFile(path, FILE_SIZE)
+    const partCount = multipartPartCount(FILE_SIZE)
+    // Part numbers storage accepted (200), in this page's life.
+    let stored: number[] = []
+    page.on('response', (response) => {
+      const url = new URL(response.url())
+      if (response.request().method() === 'PUT' && url.searchParams.has('partNumber') && response.status() === 200) {
+        stored.push(Number(url.searchParams.get('partNumber')))
+      }
+    })
+
+    await visit(page, '/uploads')
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    const entry = page.getByTestId('queue-entry')
+    await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'uploading', { timeout: 60_000 })
+
+    // Pause stops sending; resume carries on.
+    await entry.getByRole('button', { name: 'Pause large video.mp4' }).click()
+    await expect(entry.getByText('Paused')).toBeVisible()
+    await entry.getByRole('button', { name: 'Resume large video.mp4' }).click()
+    await expect(entry.getByText('Sending in parts')).toBeVisible()
+
+    // Reload once about a third of the parts are in storage.
+    await expect.poll(() => stored.length, { timeout: 300_000 }).toBeGreaterThanOrEqual(Math.ceil(partCount / 3))
+    const uploadId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('gallery.multipart:'))?.[1])
+    expect(uploadId).toBeTruthy()
+    await page.reload()
+    await page.locator('html[data-hydrated="true"]').waitFor()
+
+    stored = []
+    // The recorded parts exactly as the page learns them when the file is chosen again.
+    const state = page.waitForResponse(response => response.url().endsWith(`/api/uploads/multipart/${uploadId}`) && response.request().method() === 'GET')
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    const before = await (await state).json() as { parts: { partNumber: number }[] }
+    const recorded = new Set(before.parts.map(part => part.partNumber))
+    expect(recorded.size).toBeGreaterThanOrEqual(Math.ceil(partCount / 3) - 4)
+    expect(recorded.size).toBeLessThan(partCount)
+    const offer = page.getByTestId('resume-offer')
+    const recordedBytes = [...recorded].reduce((sum, partNumber) => sum + multipartPartLength(FILE_SIZE, multipartPartSize(FILE_SIZE), partNumber), 0)
+    await expect(offer).toContainText(`stopped at ${Math.floor((recordedBytes / FILE_SIZE) * 100)} %`)
+    await offer.getByRole('button', { name: 'Resume upload' }).click()
+    await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 600_000 })
+
+    // Only the parts the server had not recorded went to storage again.
+    const missing = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !recorded.has(partNumber))
+    expect([...new Set(stored)].sort((a, b) => a - b)).toEqual(missing)
+    expect(await page.evaluate(() => Object.keys(localStorage).filter(key => key.startsWith('gallery.multipart:')))).toEqual([])
+
+    const row = page.getByTestId('upload-row').filter({ hasText: 'large video.mp4' })
+    const downloading = page.waitForEvent('download')
+    await row.getByRole('button', { name: 'Download large video.mp4' }).click()
+    const download = await downloading
+    expect(await sha256((await download.path())!)).toBe(await sha256(path))
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a part storage fails is retried alone and the file still completes', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'retry.bin')
+    await writeRandomFile(path, 65 * MiB)
+    const attempts = new Map<number, number>()
+    // Storage answers the first PUT of part 2 with a 500; everything else goes through.
+    await page.route(url => url.searchParams.has('partNumber'), async (route) => {
+      const partNumber = Number(new URL(route.request().url()).searchParams.get('partNumber'))
+      attempts.set(partNumber, (attempts.get(partNumber) ?? 0) + 1)
+      if (partNumber === 2 && attempts.get(partNumber) === 1) return route.fulfill({ status: 500, body: '<Error><Code>InternalError</Code></Error>' })
+      return route.continue()
+    })
+    await visit(page, '/uploads')
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 })
+    const partCount = multipartPartCount(65 * MiB)
+    expect([...attempts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: partCount }, (_, index) => index + 1))
+    expect(attempts.get(2)).toBe(2)
+    expect([...attempts].filter(([partNumber]) => partNumber !== 2).every(([, count]) => count === 1)).toBe(true)
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('cancelling a large upload aborts it: nothing is left to resume', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'cancel.bin')
+    await writeRandomFile(path, 65 * MiB)
+    await visit(page, '/uploads')
+    let partsStored = 0
+    page.on('response', (response) => {
+      if (response.request().method() === 'PUT' && new URL(response.url()).searchParams.has('partNumber') && response.status() === 200) partsStored++
+    })
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    await expect.poll(() => partsStored, { timeout: 120_000 }).toBeGreaterThanOrEqual(1)
+    const uploadId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('gallery.multipart:'))?.[1])
+    expect(uploadId).toBeTruthy()
+    const aborted = page.waitForResponse(response => response.url().endsWith(`/api/uploads/multipart/${uploadId}`) && response.request().method() === 'DELETE')
+    await page.getByRole('button', { name: 'Cancel cancel.bin' }).click()
+    expect((await aborted).status()).toBe(200)
+    await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
+    expect((await page.request.get(`/api/uploads/multipart/${uploadId}`)).status()).toBe(404)
+    expect(await page.evaluate(() => Object.keys(localStorage).filter(key => key.startsWith('gallery.multipart:')))).toEqual([])
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto'
+import { request } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { uploadsConfig } from '../../server/utils/config'
+import { multipartPolicy } from '../../shared/utils/policy'
+import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../support/api'
+
+const MiB = 1024 * 1024
+
+interface MultipartUpload { id: string, key: string, partSize: number, partCount: number, expiresIn: number, fileSize: number }
+interface SignedPart { partNumber: number, size: number, url: string }
+
+async function create(user: TestUser, fileSize: number, filename = 'big.bin', contentType = 'application/octet-stream') {
+  const response = await api('/api/uploads/multipart', { method: 'POST', cookie: user.cookie, json: { filename, contentType, fileSize } })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return await response.json() as MultipartUpload
+}
+
+async function sign(user: TestUser, id: string, partNumbers: number[]) {
+  const response = await api(`/api/uploads/multipart/${id}/parts`, { method: 'POST', cookie: user.cookie, json: { partNumbers } })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return (await response.json() as { parts: SignedPart[] }).parts
+}
+
+const partBytes = (bytes: Buffer<ArrayBuffer>, upload: MultipartUpload, partNumber: number) =>
+  bytes.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize)
+
+/** PUTs the given parts straight to storage and records each ETag, as the browser does; returns the storage PUT count. */
+async function sendParts(user: TestUser, upload: MultipartUpload, bytes: Buffer<ArrayBuffer>, partNumbers: number[], { record = true } = {}) {
+  for (const part of await sign(user, upload.id, partNumbers)) {
+    const put = await fetch(part.url, { method: 'PUT', body: partBytes(bytes, upload, part.partNumber) })
+    expect(put.status, await put.clone().text()).toBe(200)
+    const etag = put.headers.get('etag')
+    expect(etag).toBeTruthy()
+    if (!record) continue
+    const recorded = await api(`/api/uploads/multipart/${upload.id}/parts/${part.partNumber}`, { method: 'PUT', cookie: user.cookie, json: { etag } })
+    expect(recorded.status, await recorded.clone().text()).toBe(200)
+  }
+  return partNumbers.length
+}
+
+/**
+ * What storage makes of a PUT: its status, or `closed` when it cut the connection before answering. Storage refuses a
+ * wrong-size part from its headers and closes while a large body is still being written, so either can come first.
+ */
+function putOutcome(url: string, body: Buffer): Promise<number | 'closed'> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'PUT', headers: { 'content-length': body.length } }, (response) => {
+      response.on('error', () => {})
+      response.resume()
+      resolve(response.statusCode!)
+    })
+    req.on('socket', socket => socket.on('error', () => {}))
+    req.on('error', () => resolve('closed'))
+    req.end(body)
+  })
+}
+
+const complete = (user: TestUser, id: string) => api(`/api/uploads/multipart/${id}/complete`, { method: 'POST', cookie: user.cookie })
+
+async function completeOk(user: TestUser, id: string) {
+  const response = await complete(user, id)
+  expect(response.status, await response.clone().text()).toBe(200)
+  return response
+}
+
+async function state(user: TestUser, id: string) {
+  const response = await api(`/api/uploads/multipart/${id}`, { cookie: user.cookie })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return await response.json() as MultipartUpload & { parts: { partNumber: number, etag: string }[] }
+}
+
+async function download(user: TestUser, id: string): Promise<Buffer> {
+  const response = await api(`/api/uploads/${id}/download-url`, { cookie: user.cookie })
+  expect(response.status).toBe(200)
+  const { downloadUrl } = await response.json() as { downloadUrl: string }
+  const file = await fetch(downloadUrl)
+  expect(file.status).toBe(200)
+  return Buffer.from(await file.arrayBuffer())
+}
+
+/** Three full 5 MiB parts and a short fourth. */
+const FILE_SIZE = 3 * 5 * MiB + 12_345
+const all = (upload: MultipartUpload) => Array.from({ length: upload.partCount }, (_, index) => index + 1)
+
+describe('multipart uploads', () => {
+  it('uploads a file in parts straight to storage and serves back the same bytes', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE, 'video.mp4', 'video/mp4')
+    expect(upload).toMatchObject({ partSize: 5 * MiB, partCount: 4, fileSize: FILE_SIZE, expiresIn: expect.any(Number) })
+    expect(upload.key).toMatch(/^[0-9a-f-]{36}\.mp4$/)
+    const signed = await sign(user, upload.id, all(upload))
+    expect(signed.map(part => part.size)).toEqual([5 * MiB, 5 * MiB, 5 * MiB, 12_345])
+
+    await sendParts(user, upload, bytes, all(upload))
+    expect((await state(user, upload.id)).parts.map(part => part.partNumber)).toEqual([1, 2, 3, 4])
+    const response = await completeOk(user, upload.id)
+    expect(await response.json()).toMatchObject({ id: upload.id, filename: 'video.mp4', contentType: 'video/mp4', size: FILE_SIZE, status: 'committed' })
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+    // A repeated completion (its first answer lost) gives the same answer.
+    await completeOk(user, upload.id)
+    expect(await sql('select * from multipart_upload_part where upload_id = $1', [upload.id])).toEqual([])
+  })
+
+  it('resumes after the client drops between parts, sending only the parts not recorded', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, [1, 3])
+    // Part 2 reached storage but the client dropped before recording it: it counts as not sent.
+    await sendParts(user, upload, bytes, [2], { record: false })
+
+    // A new client knows only the id: it asks what is recorded and sends the rest.
+    const resumed = await state(user, upload.id)
+    expect(resumed).toMatchObject({ id: upload.id, partSize: upload.partSize, partCount: 4 })
+    const recorded = new Set(resumed.parts.map(part => part.partNumber))
+    const missing = all(upload).filter(partNumber => !recorded.has(partNumber))
+    expect(missing).toEqual([2, 4])
+    expect(await sendParts(user, upload, bytes, missing)).toBe(2)
+
+    await completeOk(user, upload.id)
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+  })
+
+  it('has storage refuse a part whose size differs from the signed one', async () => {
+    const user = await signUp()
+    const upload = await create(user, FILE_SIZE)
+    const [first, last] = await sign(user, upload.id, [1, 4])
+    for (const [part, size] of [[first!, 5 * MiB - 1], [first!, 5 * MiB + 1]] as const) {
+      const outcome = await putOutcome(part.url, randomBytes(size))
+      expect(outcome === 'closed' || outcome >= 400, `part ${part.partNumber} with ${size} bytes: ${outcome}`).toBe(true)
+    }
+    // A small body is read whole before the answer, which is then always the signature refusal.
+    expect(await putOutcome(last!.url, randomBytes(12_344))).toBe(403)
+    expect(await putOutcome(last!.url, randomBytes(12_346))).toBe(403)
+    // The same URLs take the signed sizes.
+    expect(await putOutcome(first!.url, randomBytes(5 * MiB))).toBe(200)
+    expect(await putOutcome(last!.url, randomBytes(12_345))).toBe(200)
+  })
+
+  it('refuses completing with parts missing or a wrong ETag, committing nothing', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, [1, 2, 4])
+    const missing = await complete(user, upload.id)
+    expect(missing.status).toBe(409)
+    expect(await missing.json()).toMatchObject({ statusCode: 409, message: expect.stringContaining('3'), data: { missingParts: [3] } })
+
+    await sendParts(user, upload, bytes, [3], { record: false })
+    const wrongEtag = await api(`/api/uploads/multipart/${upload.id}/parts/3`, { method: 'PUT', cookie: user.cookie, json: { etag: '"0123456789abcdef0123456789abcdef"' } })
+    expect(wrongEtag.status).toBe(200)
+    const refused = await complete(user, upload.id)
+    expect(refused.status).toBe(409)
+    expect(await refused.json()).toMatchObject({ statusCode: 409, message: expect.any(String) })
+    expect(await sql('select status from upload where id = $1', [upload.id])).toEqual([{ status: 'pending' }])
+    expect(await objectExists(upload.key)).toBe(false)
+
+    // The upload is still usable: sending the part again records its real ETag.
+    await sendParts(user, upload, bytes, [3])
+    await completeOk(user, upload.id)
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+  })
+
+  it.each([
+    ['part number 0', 'sign', { partNumbers: [0] }],
+    ['a part number past the last part', 'sign', { partNumbers: [5] }],
+    ['a part number past 10,000', 'sign', { partNumbers: [10_001] }],
+    ['a fractional part number', 'sign', { partNumbers: [1.5] }],
+    ['no part numbers', 'sign', { partNumbers: [] }],
+    ['too many part numbers at once', 'sign', { partNumbers: Array.from({ length: multipartPolicy.maxPartsPerSigningRequest + 1 }, () => 1) }],
+    ['recording a part past the last', 'record', { partNumber: 5, etag: '"0123456789abcdef0123456789abcdef"' }],
+    ['recording a malformed ETag', 'record', { partNumber: 1, etag: 'x"\r\nSet-Cookie: a=b' }],
+    ['recording no ETag', 'record', { partNumber: 1 }],
+  ] as const)('refuses %s with a JSON 400', async (_label, action, body) => {
+    const user = await signUp()
+    const upload = await create(user, FILE_SIZE)
+    const response = action === 'sign'
+      ? await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: user.cookie, json: body })
+      : await api(`/api/uploads/multipart/${upload.id}/parts/${(body as { partNumber: number }).partNumber}`, { method: 'PUT', cookie: user.cookie, json: body })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
+  })
+
+  it.each([
+    ['a size over 5 GiB', { filename: 'a.bin', contentType: 'application/octet-stream', fileSize: multipartPolicy.maxBytes + 1 }, 400],
+    ['a type outside the policy', { filename: 'a.exe', contentType: 'application/x-msdownload', fileSize: FILE_SIZE }, 400],
+    ['a file over the quota', { filename: 'a.bin', contentType: 'application/octet-stream', fileSize: uploadsConfig.quotaBytes + 1 }, 413],
+  ])('refuses to start an upload with %s', async (_label, body, status) => {
+    const user = await signUp()
+    const response = await api('/api/uploads/multipart', { method: 'POST', cookie: user.cookie, json: body })
+    expect(response.status).toBe(status)
+    expect(await response.json()).toMatchObject({ statusCode: status, message: expect.any(String) })
+  })
+
+  it('answers another user\'s upload id with 404 everywhere and changes nothing', async () => {
+    const owner = await signUp()
+    const other = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(owner, FILE_SIZE)
+    await sendParts(owner, upload, bytes, all(upload))
+    const etag = '"0123456789abcdef0123456789abcdef"'
+    const attempts = [
+      api(`/api/uploads/multipart/${upload.id}`, { cookie: other.cookie }),
+      api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: other.cookie, json: { partNumbers: [1] } }),
+      api(`/api/uploads/multipart/${upload.id}/parts/1`, { method: 'PUT', cookie: other.cookie, json: { etag } }),
+      api(`/api/uploads/multipart/${upload.id}/complete`, { method: 'POST', cookie: other.cookie }),
+      api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: other.cookie }),
+      api('/api/uploads/multipart/not-a-uuid', { cookie: owner.cookie }),
+    ]
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(404)
+      expect(await response.json()).toMatchObject({ statusCode: 404, message: 'Upload not found' })
+    }
+    expect((await api(`/api/uploads/multipart/${upload.id}`)).status).toBe(401)
+    expect((await state(owner, upload.id)).parts).toHaveLength(4)
+    await completeOk(owner, upload.id)
+  })
+
+  it('aborts: storage drops the parts and the row goes, so nothing is left in the bucket', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, [1, 2])
+    const [later] = await sign(user, upload.id, [3])
+    const response = await api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: user.cookie })
+    expect(response.status).toBe(200)
+    expect(await sql('select id from upload where id = $1', [upload.id])).toEqual([])
+    // The multipart upload no longer exists in storage: a part URL signed before the abort writes nothing.
+    expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 3) })).status).toBe(404)
+    expect(await objectExists(upload.key)).toBe(false)
+    expect((await complete(user, upload.id)).status).toBe(404)
+  })
+
+  it('is aborted by the cleanup cron once expired, leaving nothing in the bucket', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, [1, 2])
+    const [later] = await sign(user, upload.id, [3])
+    await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = $1`, [upload.id])
+
+    expect((await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`)).status).toBe(200)
+    await expect.poll(async () => (await sql('select id from upload where id = $1', [upload.id])).length, { timeout: 20_000 }).toBe(0)
+    expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 3) })).status).toBe(404)
+    expect(await objectExists(upload.key)).toBe(false)
+  })
+})
