@@ -17,8 +17,11 @@ export default function checkWorkerLogForSecrets() {
   const bodies = scannedBodies(process.env.GALLERY_RESPONSE_SCAN!)
   const signedIn = users.filter(user => user.sessionCookies.length).length
   console.log(`secrets: ${lines.length} worker log lines (also for ${users.length} test users, ${signedIn} with sessions) and ${bodies} response bodies scanned, ${leaks.length} secrets found`)
-  if (lines.length < 10) throw new Error('The worker log is nearly empty: the secrets scan would prove nothing')
-  if (bodies < 50) throw new Error('Too few response bodies were scanned for secrets')
-  if (signedIn < 5) throw new Error('Too few test users were recorded: the scan for emails and session tokens would prove little')
+  // A run of a few specs on purpose (`npm run screenshots`) still fails on a leak, but cannot reach the whole suite's counts.
+  if (!process.env.GALLERY_E2E_PARTIAL) {
+    if (lines.length < 10) throw new Error('The worker log is nearly empty: the secrets scan would prove nothing')
+    if (bodies < 50) throw new Error('Too few response bodies were scanned for secrets')
+    if (signedIn < 5) throw new Error('Too few test users were recorded: the scan for emails and session tokens would prove little')
+  }
   if (leaks.length) throw new Error(`Secrets leaked: ${leaks.join(', ')}`)
 }

@@ -24,8 +24,10 @@ test('screenshots of the home, profile and uploads pages', async ({ page, accoun
   await shoot('home')
 
   await signUpThroughUI(page, { ...account, name: 'Ada Lovelace', email: 'ada@example.com' })
+  // Two images, so "Previous images" shows the first one.
+  await setProfileImageThroughUI(page, { name: 'ada-2025.png', mimeType: 'image/png', buffer: makePng(96, [234, 179, 8]) })
   await setProfileImageThroughUI(page, { name: 'ada.png', mimeType: 'image/png', buffer: makePng(96, [99, 102, 241]) })
-  await expect(page.getByTestId('avatar-image')).toBeVisible()
+  await expect(page.getByTestId('history-item')).toHaveCount(1)
   await visit(page, '/uploads')
   await page.getByLabel('Choose files to upload').setInputFiles([
     { name: 'harbour at dusk.png', mimeType: 'image/png', buffer: makePng(320, [240, 140, 60]) },
@@ -34,7 +36,14 @@ test('screenshots of the home, profile and uploads pages', async ({ page, accoun
   ])
   await expect(page.getByTestId('upload-row')).toHaveCount(3)
   await expect(page.locator('[data-testid="queue-status"]:not([data-status="done"])')).toHaveCount(0)
-  await shoot('uploads')
+  await page.getByRole('button', { name: /^Clear finished/ }).click()
+  await page.getByRole('button', { name: 'Grid view' }).click()
+  await expect(page.locator('[data-view="grid"]')).toBeVisible()
+  await expect(page.getByTestId('thumbnail')).toHaveCount(2)
+  for (const thumbnail of await page.getByTestId('thumbnail').all()) {
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+  }
+  await shoot('uploads', true)
 
   await visit(page, '/profile')
   await expect(page.getByTestId('avatar-image')).toBeVisible()
