@@ -96,8 +96,11 @@ export const presignEvent = pgTable('presign_event', {
   key: text('key').notNull(),
   /** The file's name as the person chose it, for their activity list (the upload row may be gone by then). */
   filename: text('filename'),
-  /** Signed only to show the file in the page (a thumbnail), not a download the person asked for: not activity. */
-  preview: boolean('preview').notNull().default(false),
+  /**
+   * Not an action of its own: signed for the page to show a file (a thumbnail) or as part of an upload already recorded
+   * (a batch of part URLs). In the audit log, not in the person's activity.
+   */
+  incidental: boolean('incidental').notNull().default(false),
   contentType: text('content_type'),
   size: bigint('size', { mode: 'number' }),
   clientIp: text('client_ip'),

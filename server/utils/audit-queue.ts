@@ -21,7 +21,7 @@ export function insertAuditEvents(db: Database, messages: AuditMessage[]) {
     action: message.action,
     key: message.key,
     filename: message.filename ?? null,
-    preview: message.preview ?? false,
+    incidental: message.incidental ?? false,
     contentType: message.contentType,
     size: message.size,
     clientIp: message.clientIp,

@@ -5,8 +5,8 @@ export interface PresignEventEntry {
   action: 'put' | 'get' | 'delete'
   key: string
   filename?: string | null
-  /** Signed only to show the file in the page (a thumbnail): audited, but not the person's activity. */
-  preview?: boolean
+  /** Part of something already recorded or only for the page to show (a thumbnail, a batch of part URLs): audited, not the person's activity. */
+  incidental?: boolean
   contentType?: string | null
   size?: number | null
 }
@@ -20,7 +20,7 @@ export interface AuditMessage {
   /** Optional: messages queued before the column existed carry none. */
   filename?: string | null
   /** Optional: messages queued before the column existed carry none. */
-  preview?: boolean
+  incidental?: boolean
   contentType: string | null
   size: number | null
   clientIp: string | null
@@ -39,7 +39,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     action: entry.action,
     key: entry.key,
     filename: entry.filename ?? null,
-    preview: entry.preview ?? false,
+    incidental: entry.incidental ?? false,
     contentType: entry.contentType ?? null,
     size: entry.size ?? null,
     clientIp: getRequestHeader(event, 'cf-connecting-ip') ?? null,

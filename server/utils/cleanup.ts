@@ -1,5 +1,5 @@
 import type { R2Bucket } from '@cloudflare/workers-types'
-import { and, inArray, lt } from 'drizzle-orm'
+import { and, inArray, lt, notInArray } from 'drizzle-orm'
 
 /** `backlog`: eligible rows the run left for the next one (0 when it drained them all). */
 export interface CleanupResult { rows: number, batches: number, backlog: number }
@@ -17,25 +17,33 @@ export async function cleanupOrphanedUploads(db: Database, bucket: R2Bucket, now
   const eligible = and(inArray(tables.upload.status, UNCOMMITTED), lt(tables.upload.expiresAt, orphanCutoff(now)))
   const deadline = Date.now() + uploadsConfig.cleanupTimeBudgetMs
   const result: CleanupResult = { rows: 0, batches: 0, backlog: 0 }
+  // Rows whose multipart abort failed in this run: kept (with the row, the next run aborts again), not retried now.
+  const abortFailed: string[] = []
   while (Date.now() < deadline) {
     const batch = await db.select({ id: tables.upload.id, key: tables.upload.key, multipartId: tables.upload.multipartId }).from(tables.upload)
-      .where(eligible)
+      .where(abortFailed.length ? and(eligible, notInArray(tables.upload.id, abortFailed)) : eligible)
       .orderBy(tables.upload.expiresAt)
       .limit(uploadsConfig.cleanupBatchSize)
-    if (batch.length === 0) return result
-    // Unfinished multipart uploads hold their parts in storage until aborted.
-    // A failed abort is logged, not fatal: R2's default lifecycle rule aborts it after 7 days anyway.
+    if (batch.length === 0) {
+      if (abortFailed.length === 0) return result
+      break
+    }
+    // Unfinished multipart uploads hold their parts in storage until aborted; a failed abort is logged and its row kept.
     for (const row of batch) {
       if (row.multipartId) {
         await abortMultipart(bucket, row.key, row.multipartId).catch((error: unknown) => {
+          abortFailed.push(row.id)
           console.warn(JSON.stringify({ event: 'uploads.cleanup.abort_failed', uploadId: row.id, error: error instanceof Error ? error.name : 'Error' }))
         })
       }
     }
     await bucket.delete(batch.map(row => row.key))
-    const removed = await db.delete(tables.upload)
-      .where(and(inArray(tables.upload.id, batch.map(row => row.id)), inArray(tables.upload.status, UNCOMMITTED)))
-      .returning({ id: tables.upload.id })
+    const done = batch.filter(row => !abortFailed.includes(row.id)).map(row => row.id)
+    const removed = done.length === 0
+      ? []
+      : await db.delete(tables.upload)
+          .where(and(inArray(tables.upload.id, done), inArray(tables.upload.status, UNCOMMITTED)))
+          .returning({ id: tables.upload.id })
     result.rows += removed.length
     result.batches++
   }

@@ -125,3 +125,12 @@ export async function abortMultipart(bucket: GalleryEnv['GALLERY'], key: string,
     if (!/NoSuchUpload|does not exist|not found/i.test(error instanceof Error ? error.message : '')) throw error
   }
 }
+
+/**
+ * Removes what storage may hold for an upload: its unfinished multipart upload (parts), then the object, which a
+ * /complete may have assembled just before the abort.
+ */
+export async function discardStoredUpload(bucket: GalleryEnv['GALLERY'], upload: { key: string, multipartId: string | null }): Promise<void> {
+  if (upload.multipartId) await abortMultipart(bucket, upload.key, upload.multipartId)
+  await bucket.delete(upload.key)
+}

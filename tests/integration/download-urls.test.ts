@@ -57,8 +57,8 @@ describe('POST /api/uploads/download-urls', () => {
     await expect.poll(async () => (await sql<{ key: string }>(`select key from presign_event where user_id = $1 and action = 'get'`, [user.id])).map(row => row.key).sort(),
       { timeout: 20_000 }).toEqual(uploads.map(signed => signed.key).sort())
     // Marked as signed for the page to show, with the file's name: in the audit log, not in the person's activity.
-    expect(await sql(`select filename, preview from presign_event where user_id = $1 and action = 'get' order by filename`, [user.id]))
-      .toEqual([{ filename: 'a.png', preview: true }, { filename: 'b.png', preview: true }])
+    expect(await sql(`select filename, incidental from presign_event where user_id = $1 and action = 'get' order by filename`, [user.id]))
+      .toEqual([{ filename: 'a.png', incidental: true }, { filename: 'b.png', incidental: true }])
     const activity = await (await api('/api/user/activity', { cookie: user.cookie })).json() as { items: { action: string }[] }
     expect(activity.items.map(item => item.action)).toEqual(['put', 'put'])
   })

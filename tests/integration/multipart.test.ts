@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
+import { AwsClient } from 'aws4fetch'
 import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { multipartPolicy } from '../../shared/utils/policy'
 import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../support/api'
+import { localS3Credentials } from '../support/storage'
 
 const MiB = 1024 * 1024
 
@@ -231,6 +233,50 @@ describe('multipart uploads', () => {
     expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 3) })).status).toBe(404)
     expect(await objectExists(upload.key)).toBe(false)
     expect((await complete(user, upload.id)).status).toBe(404)
+  })
+
+  it('an abort after storage already assembled the parts (a /complete racing it) leaves no object behind', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    const all = Array.from({ length: upload.partCount }, (_, index) => index + 1)
+    await sendParts(user, upload, bytes, all)
+    // Storage assembles the parts, as a /complete does, but no commit follows.
+    const [{ multipart_id: multipartId }] = await sql<{ multipart_id: string }>('select multipart_id from upload where id = $1', [upload.id])
+    const target = new URL((await sign(user, upload.id, [1]))[0]!.url)
+    target.search = new URLSearchParams({ uploadId: multipartId }).toString()
+    const parts = (await state(user, upload.id)).parts
+      .map(part => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${part.etag}</ETag></Part>`).join('')
+    const s3 = new AwsClient({ ...localS3Credentials(), service: 's3', region: 'auto' })
+    const assembled = await s3.fetch(target.toString(), { method: 'POST', body: `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>` })
+    expect(assembled.status, await assembled.clone().text()).toBe(200)
+    expect(await objectExists(upload.key)).toBe(true)
+
+    expect((await api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect(await objectExists(upload.key)).toBe(false)
+    expect(await sql('select id from upload where id = $1', [upload.id])).toEqual([])
+  })
+
+  it('DELETE /api/uploads/:id of an upload in parts aborts it in storage too', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, [1])
+    const [later] = await sign(user, upload.id, [2])
+    expect((await api(`/api/uploads/${upload.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 2) })).status).toBe(404)
+    expect(await objectExists(upload.key)).toBe(false)
+  })
+
+  it('activity shows an upload in parts once, by name, however many batches of part URLs it signed', async () => {
+    const user = await signUp()
+    const upload = await create(user, FILE_SIZE, 'holiday video.bin')
+    await sign(user, upload.id, [1, 2])
+    await sign(user, upload.id, [3])
+    await sign(user, upload.id, [4])
+    await expect.poll(async () => (await sql('select id from presign_event where user_id = $1', [user.id])).length, { timeout: 30_000 }).toBe(4)
+    const activity = await (await api('/api/user/activity', { cookie: user.cookie })).json() as { items: { action: string, filename: string | null, count: number }[] }
+    expect(activity.items.map(({ action, filename, count }) => ({ action, filename, count }))).toEqual([{ action: 'put', filename: 'holiday video.bin', count: 1 }])
   })
 
   it('is aborted by the cleanup cron once expired, leaving nothing in the bucket', async () => {

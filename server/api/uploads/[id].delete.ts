@@ -11,7 +11,7 @@ export default defineEventHandler(async (event) => {
   const [upload] = await db.update(tables.upload).set({ status: 'deleted' })
     .where(and(where, ne(tables.upload.status, 'deleted'))).returning()
   if (!upload) throw createError(UPLOAD_NOT_FOUND)
-  await useEnv(event).GALLERY.delete(upload.key)
+  await discardStoredUpload(useEnv(event).GALLERY, upload)
   // While its upload URL could still write the key, the tombstone stays so the cleanup deletes whatever lands there.
   if (upload.expiresAt <= orphanCutoff()) await db.delete(tables.upload).where(where)
   recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })

@@ -17,7 +17,7 @@ export default defineEventHandler(async (event) => {
     downloadUrl: await signer.presignGet({ key: upload.key, contentDisposition: attachmentDisposition(upload.originalFilename) }),
   })))
   for (const upload of rows) {
-    recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, filename: upload.originalFilename, preview: true, contentType: upload.contentType, size: upload.declaredSize })
+    recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, filename: upload.originalFilename, incidental: true, contentType: upload.contentType, size: upload.declaredSize })
   }
   return { items, expiresIn: storageConfig.downloadUrlTtlSeconds }
 })

@@ -20,8 +20,8 @@ export default defineEventHandler(async (event) => {
     .leftJoin(upload, and(eq(upload.key, presignEvent.key), eq(upload.ownerId, user.id)))
     // The profile image is the one key kept on the user (its earlier images live under it): no second query for it.
     .leftJoin(users, eq(users.id, user.id))
-    // Thumbnails signed for the page to show (the gallery, earlier profile images) are not something the person did.
-    .where(and(eq(presignEvent.userId, user.id), eq(presignEvent.preview, false)))
+    // Thumbnails signed for the page to show, part URLs of an upload already listed: not something the person did.
+    .where(and(eq(presignEvent.userId, user.id), eq(presignEvent.incidental, false)))
     .orderBy(desc(presignEvent.createdAt), desc(presignEvent.id))
     .limit(auditConfig.activityRowsScanned)
   const items = summariseActivity(rows, {

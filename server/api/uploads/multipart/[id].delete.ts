@@ -6,9 +6,15 @@ export default defineEventHandler(async (event) => {
   const { id } = await readValidatedParams(event, uploadIdParamsSchema, UPLOAD_NOT_FOUND)
   const db = useDB(event)
   const upload = await findOwnPendingMultipart(db, id, user.id)
-  // Storage first: should the abort fail, the row stays and the cleanup aborts it after expiry.
-  await abortMultipart(useEnv(event).GALLERY, upload.key, upload.multipartId)
-  await db.delete(tables.upload).where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id), eq(tables.upload.status, 'pending')))
-  recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, contentType: upload.contentType, size: upload.declaredSize })
+  const where = and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, user.id))
+  // Tombstone first: a /complete finishing meanwhile then finds no pending row and commits nothing. Should storage
+  // fail below, the tombstone stays and the cleanup aborts and deletes after expiry.
+  const [tombstone] = await db.update(tables.upload).set({ status: 'deleted' })
+    .where(and(where, eq(tables.upload.status, 'pending'))).returning({ id: tables.upload.id })
+  if (!tombstone) throw createError(UPLOAD_NOT_FOUND)
+  await discardStoredUpload(useEnv(event).GALLERY, upload)
+  // Once aborted, no part URL can write anything, so the row can go at once.
+  await db.delete(tables.upload).where(where)
+  recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })
   return { id: upload.id, aborted: true }
 })

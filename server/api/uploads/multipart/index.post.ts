@@ -13,6 +13,6 @@ export default defineEventHandler(async (event) => {
     declaredSize: fileSize,
     expiresAt: new Date(Date.now() + storageConfig.uploadUrlTtlSeconds * 1000),
   })
-  recordPresignEvent(event, { userId: user.id, action: 'put', key: upload.key, contentType, size: fileSize })
+  recordPresignEvent(event, { userId: user.id, action: 'put', key: upload.key, filename, contentType, size: fileSize })
   return multipartView(upload)
 })

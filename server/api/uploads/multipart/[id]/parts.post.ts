@@ -6,6 +6,6 @@ export default defineEventHandler(async (event) => {
   const upload = await findOwnPendingMultipart(useDB(event), id, user.id)
   checkPartNumbers(upload, partNumbers)
   const parts = await signParts(event, upload, partNumbers)
-  recordPresignEvent(event, { userId: user.id, action: 'put', key: upload.key, contentType: upload.contentType, size: parts.reduce((sum, part) => sum + part.size, 0) })
+  recordPresignEvent(event, { userId: user.id, action: 'put', key: upload.key, filename: upload.originalFilename, incidental: true, contentType: upload.contentType, size: parts.reduce((sum, part) => sum + part.size, 0) })
   return { parts }
 })

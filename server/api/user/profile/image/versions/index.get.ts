@@ -15,6 +15,6 @@ export default defineEventHandler(async (event) => {
     createdAt: row.createdAt,
     thumbnailUrl: await signer.presignGet({ key: row.key, expiresIn }),
   })))
-  if (rows.length > 0) recordPresignEvent(event, { userId: user.id, action: 'get', key: versionPrefixOf(rows[0]!.key), preview: true })
+  if (rows.length > 0) recordPresignEvent(event, { userId: user.id, action: 'get', key: versionPrefixOf(rows[0]!.key), incidental: true })
   return { items, expiresIn, keepVersions: keptVersions(event) }
 })
