@@ -75,23 +75,17 @@ export async function keepCurrentImage(event: H3Event, userId: string, key: stri
 }
 
 /**
- * One row for a kept copy, unless the user's newest row already holds the same bytes. A per-owner advisory lock makes
- * parallel presigns take turns, so the second one sees the first one's row (READ COMMITTED: a fresh snapshot per
- * statement). Only the newest row is compared: uploading an older version's bytes again is a new step in the history.
+ * One row for a kept copy, unless the user's newest row already holds the same bytes: one call to
+ * `record_profile_image_version` (drizzle/migrations/0010_record_profile_image_version.sql), which serialises one
+ * owner's calls so parallel presigns keep an image once. Only the newest row is compared: uploading an older
+ * version's bytes again is a new step in the history.
  */
 async function recordVersion(db: Database, { id, ownerId, key, kept }: { id: string, ownerId: string, key: string, kept: R2Object }): Promise<boolean> {
-  const versions = tables.profileImageVersion
   const filename = decodeMetadataValue(kept.customMetadata?.[UPLOAD_METADATA_KEYS.originalFilename]) ?? profileImagePolicy.defaultFilename
   const contentType = kept.httpMetadata?.contentType ?? 'application/octet-stream'
-  return await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`profile-image-versions:${ownerId}`}, 0))`)
-    const inserted = await tx.execute(sql`
-      insert into ${versions} (id, owner_id, key, size, content_type, original_filename, source_etag)
-      select ${id}::uuid, ${ownerId}, ${key}, ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}
-      where coalesce((select ${versions.sourceEtag} from ${versions} where ${versions.ownerId} = ${ownerId}
-        order by ${versions.createdAt} desc limit 1), '') <> ${kept.etag}`)
-    return (inserted.rowCount ?? 0) > 0
-  })
+  const { rows } = await db.execute<{ added: boolean }>(sql`select record_profile_image_version(${id}::uuid, ${ownerId}, ${key},
+    ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}) as added`)
+  return rows[0]?.added === true
 }
 
 /** Deletes the versions beyond the newest `limit` (counting `spare` among them whatever its age): objects first, then rows. */
