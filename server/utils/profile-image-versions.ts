@@ -20,17 +20,30 @@ export function keptVersions(event: H3Event): number {
   return Number.isInteger(configured) && configured >= 0 ? configured : profileImageConfig.keepVersions
 }
 
+interface KeepOptions {
+  /**
+   * When the database cannot record the copy, drop it and answer 503 instead of going on: for callers about to
+   * remove or replace the image (delete, restore), which must not do so with its only copy unlisted.
+   */
+  mustRecord?: boolean
+  /** A version the trim must not take (the one being restored). */
+  spare?: string
+}
+
 /**
  * Keeps what the stable key holds now as a version, unless it already is the newest one (same ETag). Called before
- * anything may overwrite the key (an upload URL is answered, a version is restored). A failure leaves the current
- * image untouched: the copy only reads it.
+ * anything may overwrite the key (an upload URL is answered, a version is restored, the image is removed). A failure
+ * leaves the current image untouched: the copy only reads it. Resolves to the ETag of the image found on the key
+ * (null: none), so a caller can tell whether it changed since.
  */
-export async function keepCurrentImage(event: H3Event, userId: string, key: string): Promise<void> {
+export async function keepCurrentImage(event: H3Event, userId: string, key: string, { mustRecord = false, spare }: KeepOptions = {}): Promise<string | null> {
   const limit = keptVersions(event)
-  if (limit === 0) return
+  if (limit === 0) return null
   const bucket = useEnv(event).GALLERY
-  const [current, newest] = await Promise.all([bucket.head(key), bucket.head(newestMarkerKey(key))])
-  if (!current || newest?.customMetadata?.[SOURCE_ETAG] === current.etag) return
+  // Not a bare HEAD: bytes written through a URL issued before the last delete are a stray, not an image to keep.
+  const [current, newest] = await Promise.all([currentProfileImage(bucket, key), bucket.head(newestMarkerKey(key))])
+  if (!current) return null
+  if (newest?.customMetadata?.[SOURCE_ETAG] === current.etag) return current.etag
 
   const id = crypto.randomUUID()
   const versionKey = `${versionPrefix(key)}${id}`
@@ -44,40 +57,43 @@ export async function keepCurrentImage(event: H3Event, userId: string, key: stri
     added = await recordVersion(useDB(event), { id, ownerId: userId, key: versionKey, kept })
   }
   catch (error) {
-    if (!causedByUnavailableDatabase(error)) {
+    if (!causedByUnavailableDatabase(error) || mustRecord) {
       await bucket.delete(versionKey)
-      throw error
+      throw causedByUnavailableDatabase(error) ? databaseUnavailableError(error) : error
     }
     // The database is down but the session cookie cache vouches for the user: the upload is still signed (as without
     // history). The copy stays in storage under the version prefix (safe, gone with the account, but not listed); the
     // marker is left alone so the next keep copies and records the image again.
     console.error(JSON.stringify({ event: 'profile_image.version_unrecorded', error: 'DatabaseUnavailable' }))
-    return
+    return kept.etag
   }
   // Parallel presigns may all copy the same image: only the first becomes a row, the others' copies are dropped.
   if (!added) await bucket.delete(versionKey)
   await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: kept.etag } })
-  if (added) await trimVersions(useDB(event), bucket, userId, limit)
+  if (added) await trimVersions(useDB(event), bucket, userId, limit, spare)
+  return kept.etag
 }
 
-/** One row for a kept copy, unless the user's newest row already holds the same bytes (parallel presigns). */
+/**
+ * One row for a kept copy, unless the user's newest row already holds the same bytes: one call to
+ * `record_profile_image_version` (drizzle/migrations/0010_record_profile_image_version.sql), which serialises one
+ * owner's calls so parallel presigns keep an image once. Only the newest row is compared: uploading an older
+ * version's bytes again is a new step in the history.
+ */
 async function recordVersion(db: Database, { id, ownerId, key, kept }: { id: string, ownerId: string, key: string, kept: R2Object }): Promise<boolean> {
-  const versions = tables.profileImageVersion
   const filename = decodeMetadataValue(kept.customMetadata?.[UPLOAD_METADATA_KEYS.originalFilename]) ?? profileImagePolicy.defaultFilename
   const contentType = kept.httpMetadata?.contentType ?? 'application/octet-stream'
-  const inserted = await db.execute(sql`
-    insert into ${versions} (id, owner_id, key, size, content_type, original_filename, source_etag)
-    select ${id}::uuid, ${ownerId}, ${key}, ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}
-    where coalesce((select ${versions.sourceEtag} from ${versions} where ${versions.ownerId} = ${ownerId}
-      order by ${versions.createdAt} desc limit 1), '') <> ${kept.etag}`)
-  return (inserted.rowCount ?? 0) > 0
+  const { rows } = await db.execute<{ added: boolean }>(sql`select record_profile_image_version(${id}::uuid, ${ownerId}, ${key},
+    ${kept.size}::bigint, ${contentType}, ${filename}, ${kept.etag}) as added`)
+  return rows[0]?.added === true
 }
 
-/** Deletes the versions beyond the newest `limit`: objects first, then rows. */
-async function trimVersions(db: Database, bucket: R2Bucket, userId: string, limit: number): Promise<void> {
+/** Deletes the versions beyond the newest `limit` (counting `spare` among them whatever its age): objects first, then rows. */
+async function trimVersions(db: Database, bucket: R2Bucket, userId: string, limit: number, spare?: string): Promise<void> {
   const versions = tables.profileImageVersion
+  const order = spare ? [sql`${versions.id} = ${spare}::uuid desc`, desc(versions.createdAt)] : [desc(versions.createdAt)]
   const surplus = await db.select({ id: versions.id, key: versions.key }).from(versions)
-    .where(eq(versions.ownerId, userId)).orderBy(desc(versions.createdAt)).offset(limit)
+    .where(eq(versions.ownerId, userId)).orderBy(...order).offset(limit)
   if (surplus.length === 0) return
   await bucket.delete(surplus.map(row => row.key))
   await db.delete(versions).where(and(eq(versions.ownerId, userId), inArray(versions.id, surplus.map(row => row.id))))
@@ -91,20 +107,36 @@ export async function findVersion(db: Database, userId: string, id: string) {
   return version
 }
 
-/** Deletes one version: object first, then row. */
-export async function deleteVersion(db: Database, bucket: R2Bucket, version: { id: string, key: string }): Promise<void> {
+/**
+ * Deletes one version: object first, then row. If the marker says the current image is kept as these bytes, it goes
+ * too, or the next presign would skip the keep and the upload would overwrite the image's only copy.
+ */
+export async function deleteVersion(db: Database, bucket: R2Bucket, version: { id: string, key: string, sourceEtag: string }): Promise<void> {
   await bucket.delete(version.key)
   await db.delete(tables.profileImageVersion).where(eq(tables.profileImageVersion.id, version.id))
+  const markerKey = `${versionPrefixOf(version.key)}newest`
+  const marker = await bucket.head(markerKey)
+  if (marker?.customMetadata?.[SOURCE_ETAG] === version.sourceEtag) await bucket.delete(markerKey)
 }
 
 /**
- * Makes a version the current image with a copy inside storage; the image it replaces is kept first. The copy gets a
- * fresh `uploaded-at`, so a deletion marker older than the restore does not take it for a stray (profile-image.ts).
- * The restored version is then removed from the list: it is the current image now (kept again before it is replaced).
+ * Makes a version the current image with a copy inside storage; the image it replaces is kept first (and again if an
+ * upload lands on the key meanwhile, so that one is kept too). The copy gets a fresh `uploaded-at`, so a deletion
+ * marker older than the restore does not take it for a stray (profile-image.ts). The restored version stays in the
+ * list, moved to the top, and the marker names its bytes: the current image is kept, and an upload URL issued before
+ * or after the restore needs no further copy to leave it in the history.
  */
 export async function restoreVersion(event: H3Event, userId: string, key: string, version: { id: string, key: string, contentType: string, originalFilename: string }): Promise<void> {
-  await keepCurrentImage(event, userId, key)
-  await useSigner(event).copyObject({
+  const bucket = useEnv(event).GALLERY
+  const keep = () => keepCurrentImage(event, userId, key, { mustRecord: true, spare: version.id })
+  let kept = await keep()
+  // A small window remains between this last check and the copy: CopyObject cannot be made conditional on the
+  // destination's ETag (the local endpoint ignores If-Match on copies).
+  for (let attempt = 1; ((await currentProfileImage(bucket, key))?.etag ?? null) !== kept; attempt++) {
+    if (attempt === 3) throw createError({ statusCode: 409, message: 'Your image changed during the restore. Please try again.' })
+    kept = await keep()
+  }
+  const { etag } = await useSigner(event).copyObject({
     source: version.key,
     destination: key,
     replaceMetadata: {
@@ -112,10 +144,12 @@ export async function restoreVersion(event: H3Event, userId: string, key: string
       metadata: uploadMetadata({ originalFilename: encodeMetadataValue(version.originalFilename), uploadedBy: userId, uploadedAt: new Date().toISOString() }),
     },
   })
-  const bucket = useEnv(event).GALLERY
-  // The restored image is no version any more, so the marker must not claim it is kept: the next upload keeps it.
-  await bucket.delete(newestMarkerKey(key))
-  await deleteVersion(useDB(event), bucket, version)
+  const versions = tables.profileImageVersion
+  const moved = await useDB(event).update(versions).set({ createdAt: sql`now()` })
+    .where(and(eq(versions.id, version.id), eq(versions.ownerId, userId))).returning({ id: versions.id })
+  // Deleted meanwhile (another tab): no copy of the restored bytes is listed, so the next presign must keep them.
+  if (moved.length === 0) await bucket.delete(newestMarkerKey(key))
+  else await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: etag } })
 }
 
 /** Every object under the version prefix (the marker included). */

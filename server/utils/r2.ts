@@ -40,8 +40,11 @@ export interface Signer {
   presignPut(input: PresignPutInput): Promise<string>
   presignUploadPart(input: PresignUploadPartInput): Promise<string>
   presignGet(input: PresignGetInput): Promise<string>
-  /** CopyObject inside storage (no byte passes through the Worker); throws a 502 when storage refuses. */
-  copyObject(input: CopyObjectInput): Promise<void>
+  /**
+   * CopyObject inside storage (no byte passes through the Worker); throws a 502 when storage refuses. Resolves to the
+   * copy's ETag (unquoted, as R2Object.etag): what was written, even if the key changes again right after.
+   */
+  copyObject(input: CopyObjectInput): Promise<{ etag: string }>
 }
 
 export interface SignerOptions {
@@ -121,6 +124,9 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
         const code = /<Code>([^<]+)<\/Code>/.exec(answer)?.[1] ?? String(response.status)
         throw createError({ statusCode: 502, message: `Storage could not copy the image (${code})` })
       }
+      const etag = /<ETag>([^<]+)<\/ETag>/.exec(answer)?.[1]?.replaceAll('&quot;', '').replaceAll('"', '')
+      if (!etag) throw createError({ statusCode: 502, message: 'Storage did not confirm the copy' })
+      return { etag }
     },
   }
 }

@@ -41,17 +41,23 @@ test('upload two images, restore the first from "Previous images", the avatar sh
   await history.getByRole('button', { name: `Restore ${storedFirst.name}` }).click()
   await expect(page.getByTestId('avatar-filename')).toHaveText(storedFirst.name)
   expect((await avatarBytes(page)).equals(storedFirst.bytes)).toBe(true)
-  // The image it replaced is now the earlier one.
+  // The image it replaced is now an earlier one; the restored one stays in the history, on top.
   await expect(history.getByRole('img', { name: `Earlier image ${storedSecond.name}` })).toBeVisible()
-  await expect(history.getByTestId('history-item')).toHaveCount(1)
+  await expect(history.getByTestId('history-item')).toHaveCount(2)
+  await expect(history.getByTestId('history-item').first().getByRole('img', { name: `Earlier image ${storedFirst.name}` })).toBeVisible()
 
   // Delete asks first; "Keep it" keeps it.
   await history.getByRole('button', { name: `Delete ${storedSecond.name}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Keep it' }).click()
-  await expect(history.getByTestId('history-item')).toHaveCount(1)
+  await expect(history.getByTestId('history-item')).toHaveCount(2)
   await history.getByRole('button', { name: `Delete ${storedSecond.name}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Delete image' }).click()
+  await expect(history.getByTestId('history-item')).toHaveCount(1)
+  await history.getByRole('button', { name: `Delete ${storedFirst.name}` }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete image' }).click()
   await expect(history.getByTestId('history-empty')).toBeVisible()
+  // Deleting the copy of the current image leaves the avatar as it is.
+  expect((await avatarBytes(page)).equals(storedFirst.bytes)).toBe(true)
   expect((await (await page.request.get('/api/user/profile/image/versions')).json()).items).toEqual([])
 })
 

@@ -6,9 +6,10 @@ import { freePort } from '../../scripts/embedded-db.mjs'
 import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
 import pg from 'pg'
+import { AwsClient } from 'aws4fetch'
 import { randomClientIp, updatedCookie, withoutSessionCache } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
 import { findSecrets, userSecrets } from '../e2e/secrets'
 
 async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
@@ -317,8 +318,113 @@ describe('profile image history while Postgres is down', () => {
     expect(restore.status).toBe(200)
     expect((await currentBytes()).equals(a)).toBe(true)
     // The image the restore replaced was kept and listed, though the outage's keep could not record it.
+    // The restored one stays listed on top (issue 14 review), the one it replaced right after it.
     const kept = (await (await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie: own } })).json()).items as { thumbnailUrl: string }[]
-    expect(kept).toHaveLength(1)
-    expect(Buffer.from(await (await fetch(kept[0]!.thumbnailUrl)).arrayBuffer()).equals(b)).toBe(true)
+    expect(kept).toHaveLength(2)
+    expect(Buffer.from(await (await fetch(kept[0]!.thumbnailUrl)).arrayBuffer()).equals(a)).toBe(true)
+    expect(Buffer.from(await (await fetch(kept[1]!.thumbnailUrl)).arrayBuffer()).equals(b)).toBe(true)
+  })
+
+  it('removing the image answers 503 and deletes nothing when its copy cannot be listed', async () => {
+    const user = await historyUser('fault-remove@example.com')
+    const [a, b] = [makePng(2, [2, 0, 0]), makePng(3, [0, 2, 0])]
+    await user.upload(a)
+    await user.upload(b)
+
+    await proxy.stop()
+    try {
+      const removed = await fetch(`${origin}/api/user/profile/image`, { method: 'DELETE', headers: { cookie: user.cookie(), origin } })
+      expect(removed.status).toBe(503)
+      expect(await removed.json()).toMatchObject({ statusCode: 503 })
+      expect((await user.currentBytes())!.equals(b)).toBe(true)
+    }
+    finally {
+      await proxy.start()
+    }
+    await expect.poll(async () => (await fetch(`${origin}/api/health`)).status, { timeout: 15_000 }).toBe(200)
+    expect((await user.currentBytes())!.equals(b)).toBe(true)
+    // The copy the outage could not list was dropped: one version object (a's) and the marker.
+    expect(await user.storedVersionObjects()).toHaveLength(2)
+    expect(await user.keptBytes()).toEqual([Buffer.from(a)])
+
+    const removed = await fetch(`${origin}/api/user/profile/image`, { method: 'DELETE', headers: { cookie: user.cookie(), origin } })
+    expect(removed.status).toBe(200)
+    expect(await user.currentBytes()).toBeNull()
+    expect(await user.keptBytes()).toEqual([Buffer.from(b), Buffer.from(a)])
+  })
+
+  it('a restore whose copy storage refuses part-way leaves the current image intact and the list consistent', async () => {
+    const user = await historyUser('fault-restore@example.com')
+    const [a, b] = [makePng(2, [3, 0, 0]), makePng(3, [0, 3, 0])]
+    await user.upload(a)
+    await user.upload(b)
+    const [version] = await user.versions()
+    // The version's object vanishes from storage: the restore keeps b, then its copy onto the key answers NoSuchKey.
+    const [row] = await sql<{ key: string }>(`select key from profile_image_version where id = '${version!.id}'`)
+    expect((await storage().fetch(storageUrl(row!.key), { method: 'DELETE' })).status).toBe(204)
+
+    const restore = await fetch(`${origin}/api/user/profile/image/versions/${version!.id}/restore`, { method: 'POST', headers: { cookie: user.cookie(), origin } })
+    expect(restore.status).toBe(502)
+    expect(await restore.json()).toMatchObject({ statusCode: 502, message: expect.stringMatching(/NoSuchKey/) })
+    expect((await user.currentBytes())!.equals(b)).toBe(true)
+    // b was kept by the restore's first step and is listed; a's row is still there (its object is what storage lost).
+    const listed = await user.versions()
+    expect(listed.map(item => item.id)).toEqual([expect.any(String), version!.id])
+    expect(Buffer.from(await (await fetch(listed[0]!.thumbnailUrl)).arrayBuffer()).equals(b)).toBe(true)
+    expect((await user.storedVersionObjects()).sort()).toEqual([listed[0]!.key, `${listed[0]!.key.split('/v/')[0]}/v/newest`].sort())
+    // The image is still usable: the next upload replaces it, b is not kept twice.
+    await user.upload(makePng(4, [0, 0, 3]))
+    expect((await user.versions()).map(item => item.id)).toEqual(listed.map(item => item.id))
   })
 })
+
+const storage = () => new AwsClient({ ...localS3Credentials(), service: 's3', region: 'auto' })
+const storageUrl = (key = '') => `${origin}/cdn-cgi/local/r2/s3/gallery/${key.split('/').map(encodeURIComponent).join('/')}`
+
+/** A fresh user whose cookie carries the session cache and the stable key, with the profile image calls it makes. */
+async function historyUser(email: string) {
+  const signUp = await fetch(`${origin}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'origin': origin, 'content-type': 'application/json', 'cf-connecting-ip': randomClientIp() },
+    body: JSON.stringify({ name: 'History', email, password: PASSWORD }),
+  })
+  expect(signUp.status).toBe(200)
+  let own = signUp.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+  const versions = async () => {
+    const items = (await (await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie: own } })).json()).items as { id: string, thumbnailUrl: string }[]
+    const rows = await sql<{ id: string, key: string }>(`select id, key from profile_image_version
+      where owner_id = (select id from "user" where email = '${email}')`)
+    return items.map(item => ({ ...item, key: rows.find(row => row.id === item.id)!.key }))
+  }
+  return {
+    cookie: () => own,
+    versions,
+    async upload(bytes: Uint8Array<ArrayBuffer>) {
+      const response = await fetch(`${origin}/api/user/profile/image`, {
+        method: 'POST', headers: { 'cookie': own, origin, 'content-type': 'application/json' }, body: JSON.stringify({ contentType: 'image/png', fileSize: bytes.length }),
+      })
+      expect(response.status).toBe(200)
+      own = updatedCookie(own, response)
+      const signed = await response.json() as SignedUpload
+      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+    },
+    async currentBytes() {
+      const shown = await fetch(`${origin}/api/user/profile/image`, { headers: { cookie: own } })
+      expect(shown.status).toBe(200)
+      const body = await shown.json() as { hasImage: boolean, downloadUrl?: string }
+      return body.hasImage ? Buffer.from(await (await fetch(body.downloadUrl!)).arrayBuffer()) : null
+    },
+    async keptBytes() {
+      return await Promise.all((await versions()).map(async item => Buffer.from(await (await fetch(item.thumbnailUrl)).arrayBuffer())))
+    },
+    async storedVersionObjects() {
+      const [{ image }] = await sql<{ image: string }>(`select image from "user" where email = '${email}'`) as [{ image: string }]
+      const url = new URL(storageUrl())
+      url.searchParams.set('list-type', '2')
+      url.searchParams.set('prefix', `${image}/v/`)
+      const response = await storage().fetch(url)
+      expect(response.status).toBe(200)
+      return [...(await response.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map(match => match[1]!)
+    },
+  }
+}

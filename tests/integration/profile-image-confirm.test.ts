@@ -50,10 +50,11 @@ describe('POST /api/user/profile/image/confirm', () => {
     expect(await response.json()).toMatchObject({ statusCode: 422, message: 'That file is not a real PNG image, so it was not used. Your previous image is back.' })
     expect((await currentBytes(user))!.equals(imageB)).toBe(true)
     expect(await objectExists(signed.key)).toBe(true)
-    // B is current again, not a version; A still is one.
+    // B is current again, and (like any restored version) still listed on top with its copy; A still is a version.
     const versions = (await (await api('/api/user/profile/image/versions', { cookie: user.cookie })).json()).items as { thumbnailUrl: string }[]
-    expect(versions).toHaveLength(1)
-    expect(Buffer.from(await (await fetch(versions[0]!.thumbnailUrl)).arrayBuffer()).equals(imageA)).toBe(true)
+    expect(versions).toHaveLength(2)
+    expect(Buffer.from(await (await fetch(versions[0]!.thumbnailUrl)).arrayBuffer()).equals(imageB)).toBe(true)
+    expect(Buffer.from(await (await fetch(versions[1]!.thumbnailUrl)).arrayBuffer()).equals(imageA)).toBe(true)
   })
 
   it('refuses a first upload that is not an image and leaves no image', async () => {

@@ -7,7 +7,8 @@ export default defineEventHandler(async (event) => {
   if (key) {
     const bucket = useEnv(event).GALLERY
     // By default the image becomes a version (a restore brings it back) and earlier ones stay; `versions=all` clears all.
-    if (versions === 'keep') await keepCurrentImage(event, user.id, key)
+    // A copy the database cannot list makes this a 503 that deletes nothing.
+    if (versions === 'keep') await keepCurrentImage(event, user.id, key, { mustRecord: true })
     await deleteProfileImage(bucket, key)
     if (versions === 'all') await deleteAllVersions(useDB(event), bucket, user.id, key)
     recordPresignEvent(event, { userId: user.id, action: 'delete', key })
