@@ -44,7 +44,11 @@ test('upload two images, restore the first from "Previous images", the avatar sh
   // The image it replaced is now an earlier one; the restored one stays in the history, on top.
   await expect(history.getByRole('img', { name: `Earlier image ${storedSecond.name}` })).toBeVisible()
   await expect(history.getByTestId('history-item')).toHaveCount(2)
-  await expect(history.getByTestId('history-item').first().getByRole('img', { name: `Earlier image ${storedFirst.name}` })).toBeVisible()
+  // … marked as the one in use, with nothing to restore.
+  const onTop = history.getByTestId('history-item').first()
+  await expect(onTop.getByRole('img', { name: `Current image ${storedFirst.name}` })).toBeVisible()
+  await expect(onTop.getByTestId('history-current')).toHaveText('In use')
+  await expect(onTop.getByRole('button', { name: `Restore ${storedFirst.name}` })).toHaveCount(0)
 
   // Delete asks first; "Keep it" keeps it.
   await history.getByRole('button', { name: `Delete ${storedSecond.name}` }).click()

@@ -242,9 +242,9 @@ describe('multipart uploads', () => {
     const all = Array.from({ length: upload.partCount }, (_, index) => index + 1)
     await sendParts(user, upload, bytes, all)
     // Storage assembles the parts, as a /complete does, but no commit follows.
-    const [{ multipart_id: multipartId }] = await sql<{ multipart_id: string }>('select multipart_id from upload where id = $1', [upload.id])
+    const [row] = await sql<{ multipart_id: string }>('select multipart_id from upload where id = $1', [upload.id])
     const target = new URL((await sign(user, upload.id, [1]))[0]!.url)
-    target.search = new URLSearchParams({ uploadId: multipartId }).toString()
+    target.search = new URLSearchParams({ uploadId: row!.multipart_id }).toString()
     const parts = (await state(user, upload.id)).parts
       .map(part => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${part.etag}</ETag></Part>`).join('')
     const s3 = new AwsClient({ ...localS3Credentials(), service: 's3', region: 'auto' })

@@ -10,7 +10,7 @@ import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../s
 
 const image = (n: number) => makePng(2 + n, [n * 20, 255 - n * 20, n])
 
-interface Version { id: string, filename: string, contentType: string, size: number, createdAt: string, thumbnailUrl: string }
+interface Version { id: string, current: boolean, filename: string, contentType: string, size: number, createdAt: string, thumbnailUrl: string }
 
 async function uploadUrl(user: TestUser, bytes: Uint8Array, originalFilename: string) {
   const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length, originalFilename } })
@@ -112,6 +112,8 @@ describe('keeping earlier profile images', () => {
     const kept = await versions(user)
     expect(kept.map(version => version.filename)).toEqual(['one.png', 'three.png', 'two.png'])
     expect(kept[0]!.id).toBe(first.id)
+    // Only the copy of what the key holds now is marked current.
+    expect(kept.map(version => version.current)).toEqual([true, false, false])
     expect((await bytesAt(kept[0]!.thumbnailUrl)).equals(image(1))).toBe(true)
     expect((await bytesAt(kept[1]!.thumbnailUrl)).equals(image(3))).toBe(true)
     // Restoring it again changes nothing and adds no version.
@@ -121,6 +123,7 @@ describe('keeping earlier profile images', () => {
     // Replaced by an upload, the restored image is still in the history (its copy there, no second one).
     await upload(user, image(4), 'four.png')
     expect((await versions(user)).map(version => version.filename)).toEqual(['one.png', 'three.png', 'two.png'])
+    expect((await versions(user)).map(version => version.current)).toEqual([false, false, false])
   })
 
   it('restores the oldest of a full history: it is not trimmed, its bytes become current, the list stays at the limit', async () => {
