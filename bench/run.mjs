@@ -1,13 +1,14 @@
 // `npm run bench`: builds, then measures the production bundle under `wrangler dev` against a real Postgres.
 // Prints the figures and writes bench/results.json. Options: BENCH_DURATION (seconds per load run, default 10),
 // BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795),
-// BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less).
+// BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_ONLY=multipart (only
+// the large-file step: its table and targets on stdout, bench/results.json left alone).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
-import { checkTargets, printReport } from './lib/report.mjs'
+import { checkTargets, multipartTable, multipartTargets, printReport, targetsTable } from './lib/report.mjs'
 import { startBenchServer } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
@@ -31,6 +32,26 @@ const results = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
 }
+const only = process.env.BENCH_ONLY
+if (only !== undefined && only !== 'multipart') throw new Error('BENCH_ONLY can only be "multipart"')
+const multipartStep = `large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`
+
+if (only === 'multipart') {
+  const server = await startBenchServer({ port })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
+  try {
+    step(multipartStep)
+    const multipart = await measureMultipart(server.baseURL, localCredentials())
+    const targets = multipartTargets(multipart).map(target => ({ enforced: true, ...target }))
+    console.log([`Gallery benchmark, large file in parts only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', multipartTable(multipart), '', targetsTable(targets)].join('\n'))
+    if (targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1
+  }
+  finally {
+    await server.stop()
+  }
+  process.exit()
+}
+
 step('worker bundle (wrangler deploy --dry-run)')
 results.bundle = measureBundle()
 const server = await startBenchServer({ port })
@@ -50,7 +71,7 @@ try {
   results.upload = await measureUpload(server.baseURL)
   step('profile presign with history on (keepVersions 5)')
   results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
-  step(`large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`)
+  step(multipartStep)
   results.multipart = await measureMultipart(server.baseURL, localCredentials())
 }
 finally {

@@ -5,8 +5,15 @@
 // ListParts, which the local endpoint does not implement; see README "Large files".
 
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000]
-/** URLs asked for per signing request while parts remain. */
-const SIGN_AHEAD = multipartPolicy.parallelParts * 4
+/**
+ * URLs asked for per signing request: as many as the server allows (every part of any file up to the 5 GiB limit in one
+ * request). The next batch is asked for in the background while this many signed parts are still waiting, so a sender
+ * never waits for a signature.
+ */
+const SIGN_BATCH = multipartPolicy.maxPartsPerSigningRequest
+const SIGN_AHEAD = multipartPolicy.parallelParts * 2
+/** Progress is shown at most this often: each event would otherwise re-render the queue (several a second per part). */
+const PROGRESS_INTERVAL_MS = 250
 const wait = (attempt: number) => new Promise(resolve => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
 
 /** What the queue shows and drives for one large file (kept on its queue entry, so it is reactive). */
@@ -45,11 +52,17 @@ export function multipartUpload(file: File, contentType: string, control: Multip
   let partSize = 0
   let signing: Promise<void> | null = null
 
+  let reportTimer: ReturnType<typeof setTimeout> | null = null
   const report = () => {
+    if (reportTimer) clearTimeout(reportTimer)
+    reportTimer = null
     let bytes = 0
     for (const size of sent.values()) bytes += size
     for (const part of inFlight.values()) bytes += part.loaded
     onProgress(Math.min(1, bytes / file.size))
+  }
+  const reportSoon = () => {
+    reportTimer ??= setTimeout(report, PROGRESS_INTERVAL_MS)
   }
   const partLength = (partNumber: number) => multipartPartLength(file.size, partSize, partNumber)
   const stopParts = () => {
@@ -176,17 +189,22 @@ export function multipartUpload(file: File, contentType: string, control: Multip
     }
   }
 
-  /** The part's URL, signing it with the next few parts that still need one. */
-  async function urlFor(partNumber: number): Promise<string> {
-    while (!urls.has(partNumber)) {
-      if (!signing) {
-        const batch = [partNumber, ...pending.filter(next => !urls.has(next))].slice(0, SIGN_AHEAD)
-        signing = $fetch(`/api/uploads/multipart/${uploadId}/parts`, { method: 'POST', body: { partNumbers: batch } })
-          .then(({ parts }) => parts.forEach(part => urls.set(part.partNumber, part.url)))
-          .finally(() => (signing = null))
-      }
-      await signing
+  /** Signs `first` (if given) and the next parts that still need a URL, unless a signing request is under way. */
+  function signNext(first?: number): Promise<void> {
+    if (!signing) {
+      const batch = [...first === undefined ? [] : [first], ...pending.filter(next => next !== first && !urls.has(next))].slice(0, SIGN_BATCH)
+      signing = $fetch(`/api/uploads/multipart/${uploadId}/parts`, { method: 'POST', body: { partNumbers: batch } })
+        .then(({ parts }) => parts.forEach(part => urls.set(part.partNumber, part.url)))
+        .finally(() => (signing = null))
     }
+    return signing
+  }
+
+  /** The part's URL; asks for the next batch early, while the senders still have signed parts to take. */
+  async function urlFor(partNumber: number): Promise<string> {
+    while (!urls.has(partNumber)) await signNext(partNumber)
+    const ready = pending.filter(next => urls.has(next)).length
+    if (ready < SIGN_AHEAD && pending.some(next => !urls.has(next))) signNext().catch(() => {}) // a part that needs it asks again
     return urls.get(partNumber)!
   }
 
@@ -198,7 +216,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
       xhr.upload.onprogress = (event) => {
         const part = inFlight.get(partNumber)
         if (part) part.loaded = event.loaded
-        report()
+        reportSoon()
       }
       xhr.onload = () => {
         inFlight.delete(partNumber)
@@ -217,7 +235,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
     })
   }
 
-  const done = start().catch(async (error: unknown) => {
+  const done = start().finally(() => reportTimer && clearTimeout(reportTimer)).catch(async (error: unknown) => {
     if (cancelled && uploadId) {
       localStorage.removeItem(resumeKey(file))
       await $fetch(`/api/uploads/multipart/${uploadId}`, { method: 'DELETE' }).catch(() => {})

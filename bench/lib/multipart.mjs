@@ -89,16 +89,24 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
     await straight.page.getByLabel('Choose files to upload').setInputFiles(filePath)
     await waitForDone(straight.page)
     const browserMs = Date.now() - started
-    // Where the time went: the part PUTs from the first start to the last end, and the completion request.
-    const split = await straight.page.evaluate(() => {
+    // Where the time went: before the first part, the part PUTs from the first start to the last end (and how many were
+    // in flight on average: 4 means no slot ever waited), the signing requests, and the completion request.
+    const split = await straight.page.evaluate((chosenAt) => {
       const entries = performance.getEntriesByType('resource')
       const parts = entries.filter(entry => entry.name.includes('partNumber='))
+      const signing = entries.filter(entry => /\/api\/uploads\/multipart\/[^/]+\/parts$/.test(entry.name))
       const complete = entries.find(entry => /\/api\/uploads\/multipart\/[^/]+\/complete$/.test(entry.name))
+      const firstStart = Math.min(...parts.map(entry => entry.startTime))
+      const partsSpanMs = Math.max(...parts.map(entry => entry.responseEnd)) - firstStart
+      const busyMs = parts.reduce((sum, entry) => sum + entry.responseEnd - entry.startTime, 0)
       return {
-        partsSpanMs: Math.round(Math.max(...parts.map(entry => entry.responseEnd)) - Math.min(...parts.map(entry => entry.startTime))),
+        beforeFirstPartMs: Math.round(performance.timeOrigin + firstStart - chosenAt),
+        partsSpanMs: Math.round(partsSpanMs),
+        meanPartsInFlight: Number((busyMs / partsSpanMs).toFixed(2)),
+        signingRequests: signing.length,
         completeMs: complete ? Math.round(complete.responseEnd - complete.startTime) : null,
       }
-    })
+    }, started)
     const after = await workerTotals(baseURL)
     await straight.context.close()
     const curlMs = await curlPut(baseURL, credentials, filePath, fileBytes)

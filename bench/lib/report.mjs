@@ -26,13 +26,27 @@ function ratioTargets(throughput, enforced) {
 /** The browser-vs-curl ratio of the large-file run is enforced only at full size (a smoke run's file is too small). */
 const MIN_ENFORCED_MULTIPART_BYTES = 1024 ** 3
 
-function multipartTargets(multipart) {
+export function multipartTargets(multipart) {
   if (!multipart) return []
   return [
     { target: `payload bytes through the Worker for a ${multipart.fileBytes / KiB / KiB} MiB upload in parts: 0`, met: multipart.workerPayloadBytes === 0 && multipart.workerBodiesWithoutLength === 0 },
     { target: `bytes re-sent after a reload at ~50 %: ≤ one part (${multipart.resume.bytesReSent} B, part ${multipart.partSize} B)`, met: multipart.resume.bytesReSent <= multipart.partSize },
     { target: `Chromium in parts ≥ 0.9× curl's single PUT of the same file (${multipart.ratioToCurl}×)`, met: multipart.ratioToCurl >= 0.9, enforced: multipart.fileBytes >= MIN_ENFORCED_MULTIPART_BYTES, notEnforcedBecause: 'a file under 1 GiB is a smoke run' },
   ]
+}
+
+export function multipartTable(multipart) {
+  return [`### ${multipart.fileBytes / KiB / KiB} MiB upload in parts (${multipart.parts} parts of ${multipart.partSize / KiB / KiB} MiB, 4 at once)`, '', table(['figure', 'value'], [
+    ['Chromium, choosing the file to committed', `${multipart.browserMs} ms, ${multipart.browserMiBPerSecond} MiB/s`],
+    ['curl single PUT to local S3 (same file, same run)', `${multipart.curlMs} ms, ${multipart.curlMiBPerSecond} MiB/s`],
+    ['Chromium vs curl', `${multipart.ratioToCurl}×`],
+    ['of the Chromium time: before the first part / part PUTs (first start to last end) / completion request', `${multipart.beforeFirstPartMs} ms / ${multipart.partsSpanMs} ms / ${multipart.completeMs} ms`],
+    ['part PUTs in flight on average (4 = no slot waited) / signing requests', `${multipart.meanPartsInFlight} / ${multipart.signingRequests}`],
+    ['payload bytes through the Worker', multipart.workerPayloadBytes],
+    ['Worker requests during the upload (all JSON)', `${multipart.workerRequests} (${multipart.workerJsonBodyBytes} B of JSON)`],
+    ['reload at ~50 %: parts stored before / in flight (cut off) / sent after', `${multipart.resume.partsStoredBeforeReload} / ${multipart.resume.partsInFlightAtReload} / ${multipart.resume.partsSentAfterReload}`],
+    ['bytes of stored parts sent again after the reload', multipart.resume.bytesReSent],
+  ])].join('\n')
 }
 
 export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload, profileHistory, multipart }) {
@@ -49,6 +63,11 @@ export function checkTargets({ bundle, sqlStatements, throughput, throughputRunS
     ...ratioTargets(throughput, throughputRunSeconds >= MIN_ENFORCED_RUN_SECONDS),
     ...multipartTargets(multipart),
   ].map(target => ({ enforced: true, ...target }))
+}
+
+export function targetsTable(targets, throughputRunSeconds) {
+  const result = ({ met, enforced, notEnforcedBecause }) => met ? 'met' : enforced ? 'MISSED' : `missed (not enforced: ${notEnforcedBecause ?? `${throughputRunSeconds} s load runs are too noisy`})`
+  return ['### Targets', '', table(['target', 'result'], targets.map(target => [target.target, result(target)]))].join('\n')
 }
 
 export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, profileHistory, multipart, targets }) {
@@ -79,26 +98,12 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
   out.push(table(['keepVersions', 'after a new upload: ms (SQL)', 'nothing changed: ms (SQL)', 'nothing changed under load: req/s, p50/p99 ms', 'payload bytes through the Worker'],
     profileHistory.map(row => [row.keepVersions, `${row.changedMedianMs} (${row.changedSql})`, `${row.unchangedMedianMs} (${row.unchangedSql})`,
       `${row.load.requestsPerSecond}, ${row.load.p50Ms}/${row.load.p99Ms}`, row.workerPayloadBytes])))
-  if (multipart) {
-    out.push('', `### ${multipart.fileBytes / KiB / KiB} MiB upload in parts (${multipart.parts} parts of ${multipart.partSize / KiB / KiB} MiB, 4 at once)`, '')
-    out.push(table(['figure', 'value'], [
-      ['Chromium, choosing the file to committed', `${multipart.browserMs} ms, ${multipart.browserMiBPerSecond} MiB/s`],
-      ['curl single PUT to local S3 (same file, same run)', `${multipart.curlMs} ms, ${multipart.curlMiBPerSecond} MiB/s`],
-      ['Chromium vs curl', `${multipart.ratioToCurl}×`],
-      ['of the Chromium time: part PUTs (first start to last end) / completion request', `${multipart.partsSpanMs} ms / ${multipart.completeMs} ms`],
-      ['payload bytes through the Worker', multipart.workerPayloadBytes],
-      ['Worker requests during the upload (all JSON)', `${multipart.workerRequests} (${multipart.workerJsonBodyBytes} B of JSON)`],
-      ['reload at ~50 %: parts stored before / in flight (cut off) / sent after', `${multipart.resume.partsStoredBeforeReload} / ${multipart.resume.partsInFlightAtReload} / ${multipart.resume.partsSentAfterReload}`],
-      ['bytes of stored parts sent again after the reload', multipart.resume.bytesReSent],
-    ]))
-  }
+  if (multipart) out.push('', multipartTable(multipart))
   out.push('', '### Worker bundle (wrangler deploy --dry-run --outdir)', '')
   out.push(table(['files', 'raw', 'gzip', 'target', 'wrangler says'], [[
     bundle.files.join(', '), `${(bundle.rawBytes / KiB).toFixed(1)} KiB`, `${(bundle.gzipBytes / KiB).toFixed(1)} KiB`,
     `≤ 1024 KiB gzip: ${bundle.withinTarget ? 'met' : 'MISSED'}`, bundle.wranglerReports ?? '—',
   ]]))
-  out.push('', '### Targets', '')
-  const result = ({ met, enforced, notEnforcedBecause }) => met ? 'met' : enforced ? 'MISSED' : `missed (not enforced: ${notEnforcedBecause ?? `${throughputRunSeconds} s load runs are too noisy`})`
-  out.push(table(['target', 'result'], targets.map(target => [target.target, result(target)])))
+  out.push('', targetsTable(targets, throughputRunSeconds))
   console.log(out.join('\n'))
 }

@@ -103,8 +103,12 @@ export const multipartPolicy = {
   /** R2/S3: every part but the last must be at least 5 MiB, and an upload has at most 10,000 parts. */
   minPartBytes: 5 * MiB,
   maxParts: 10_000,
-  /** Parts grow past the minimum so that a file needs about this many (fewer requests per byte for big files). */
-  targetParts: 100,
+  /**
+   * Parts grow past the minimum so that a file needs about this many. Each part costs a PUT, a record request and its
+   * share of signing, on the Worker too (~20 ms of its CPU per JSON request locally); fewer, larger parts cost more on a
+   * reload (the parts in flight, ≤ 4/32 of the file, start over) and on a failed part (1/32 re-sent). See README.
+   */
+  targetParts: 32,
   /** Parts the browser sends at once, and URLs it asks for per signing request. */
   parallelParts: 4,
   maxPartsPerSigningRequest: 100,

@@ -20,7 +20,7 @@ describe('multipart part size', () => {
   it('uses the 5 MiB minimum for small files and grows the parts for large ones', () => {
     expect(multipartPartSize(15 * MiB + 12_345)).toBe(5 * MiB)
     expect(multipartPartCount(15 * MiB + 12_345)).toBe(4)
-    expect(multipartPartSize(1024 * MiB)).toBe(11 * MiB)
+    expect(multipartPartSize(1024 * MiB)).toBe(32 * MiB)
     expect(multipartPartCount(multipartPolicy.maxBytes)).toBeLessThanOrEqual(multipartPolicy.targetParts)
   })
 })
