@@ -30,12 +30,32 @@ async function recordTestUser(context: BrowserContext, email: string) {
   recordUser(process.env.GALLERY_TEST_USERS!, { email, sessionCookies })
 }
 
+export const cropDialog = (page: Page) => page.getByRole('dialog', { name: 'Crop your profile image' })
+
+/** Confirms the profile image's crop step (the default, largest centred square) with its button. */
+export async function confirmCrop(page: Page) {
+  const useCrop = cropDialog(page).getByRole('button', { name: 'Use this crop' })
+  await expect(useCrop).toBeEnabled()
+  await useCrop.click()
+  await expect(cropDialog(page)).toHaveCount(0)
+}
+
 /** Chooses a profile image on /profile and accepts the crop step's default square; resolves once the avatar shows. */
 export async function setProfileImageThroughUI(page: Page, file: { name: string, mimeType: string, buffer: Buffer }) {
   await page.getByLabel('Choose a profile image').setInputFiles(file)
-  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
+  await confirmCrop(page)
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)
   await expect(page.getByTestId('avatar-image')).toBeVisible()
+}
+
+/** The bytes the avatar <img> is actually showing. */
+export async function avatarBytes(page: Page): Promise<Buffer> {
+  const avatar = page.getByTestId('avatar-image')
+  await expect(avatar).toBeVisible()
+  return Buffer.from(await avatar.evaluate(async (img: HTMLImageElement) => {
+    await img.decode()
+    return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))
+  }))
 }
 
 export async function signInThroughUI(page: Page, account: Pick<Account, 'email' | 'password'>) {

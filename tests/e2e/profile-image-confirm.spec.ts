@@ -1,27 +1,12 @@
-import type { Page } from '@playwright/test'
 import { makePng } from '../support/png'
-import { expect, test } from './fixtures'
+import { avatarBytes, confirmCrop, expect, test } from './fixtures'
 
 const first = makePng(2, [255, 0, 0])
 const second = makePng(3, [0, 0, 255])
 
-async function useThisCrop(page: Page) {
-  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
-}
-
-/** The bytes the avatar <img> is actually showing. */
-async function avatarBytes(page: Page): Promise<Buffer> {
-  const avatar = page.getByTestId('avatar-image')
-  await expect(avatar).toBeVisible()
-  return Buffer.from(await avatar.evaluate(async (img: HTMLImageElement) => {
-    await img.decode()
-    return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))
-  }))
-}
-
 test('bytes that are not an image, PUT through a correctly signed URL, are refused by the confirm call; the previous image stays', async ({ signedInPage: page }) => {
   await page.getByLabel('Choose a profile image').setInputFiles({ name: 'first.png', mimeType: 'image/png', buffer: first })
-  await useThisCrop(page)
+  await confirmCrop(page)
   // The page re-encodes before upload: what it stored is what must stay.
   await expect(page.getByTestId('avatar-filename')).toHaveText(/^first\.(webp|jpg)$/)
   const storedFirstName = (await page.getByTestId('avatar-filename').textContent())!
@@ -39,7 +24,7 @@ test('bytes that are not an image, PUT through a correctly signed URL, are refus
     await route.continue({ postData: Buffer.from('x'.repeat(length)) })
   })
   await page.getByLabel('Choose a profile image').setInputFiles({ name: 'second.png', mimeType: 'image/png', buffer: second })
-  await useThisCrop(page)
+  await confirmCrop(page)
   await expect(page.getByText('That file is not a real').first()).toBeVisible()
   expect(swapped).toBe(1)
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { makePng } from '../support/png'
-import { expect, test } from './fixtures'
+import { avatarBytes, confirmCrop, expect, test } from './fixtures'
 
 const first = makePng(2, [255, 0, 0])
 const second = makePng(3, [0, 0, 255])
@@ -11,21 +11,11 @@ const second = makePng(3, [0, 0, 255])
  */
 async function uploadThroughUI(page: Page, name: string, buffer: Buffer) {
   await page.getByLabel('Choose a profile image').setInputFiles({ name, mimeType: 'image/png', buffer })
-  await page.getByRole('dialog', { name: 'Crop your profile image' }).getByRole('button', { name: 'Use this crop' }).click()
+  await confirmCrop(page)
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)
   const stem = name.replace(/\.png$/, '')
   await expect(page.getByTestId('avatar-filename')).toHaveText(new RegExp(`^${stem}\\.(webp|jpg)$`))
   return { name: (await page.getByTestId('avatar-filename').textContent())!, bytes: await avatarBytes(page) }
-}
-
-/** The bytes the avatar <img> is actually showing. */
-async function avatarBytes(page: Page): Promise<Buffer> {
-  const avatar = page.getByTestId('avatar-image')
-  await expect(avatar).toBeVisible()
-  return Buffer.from(await avatar.evaluate(async (img: HTMLImageElement) => {
-    await img.decode()
-    return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))
-  }))
 }
 
 test('upload two images, restore the first from "Previous images", the avatar shows it', async ({ signedInPage: page }) => {

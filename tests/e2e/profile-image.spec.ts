@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Page } from '@playwright/test'
 import { encodePng, makePng, makeTwoColourPng } from '../support/png'
-import { expect, newAccount, newPersonContext, signUpThroughUI, test } from './fixtures'
+import { avatarBytes, confirmCrop, cropDialog, expect, newAccount, newPersonContext, signUpThroughUI, test } from './fixtures'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])
 const RED: [number, number, number] = [255, 0, 0]
 const BLUE: [number, number, number] = [0, 0, 255]
-
-const cropDialog = (page: Page) => page.getByRole('dialog', { name: 'Crop your profile image' })
-
-/** Confirms the crop step (the default, largest centred square) with its button. */
-async function confirmCrop(page: Page) {
-  const useCrop = cropDialog(page).getByRole('button', { name: 'Use this crop' })
-  await expect(useCrop).toBeEnabled()
-  await useCrop.click()
-  await expect(cropDialog(page)).toHaveCount(0)
-}
 
 async function uploadThroughUI(page: Page, name: string, buffer: Buffer) {
   const signing = page.waitForResponse(response =>
@@ -28,17 +18,6 @@ async function uploadThroughUI(page: Page, name: string, buffer: Buffer) {
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)
   await expect(page.getByText('Profile image updated').first()).toBeVisible()
   return signed.key
-}
-
-/** The bytes the avatar <img> is actually showing. */
-async function avatarBytes(page: Page): Promise<Buffer> {
-  const avatar = page.getByTestId('avatar-image')
-  await expect(avatar).toBeVisible()
-  const bytes = await avatar.evaluate(async (img: HTMLImageElement) => {
-    await img.decode()
-    return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))
-  })
-  return Buffer.from(bytes)
 }
 
 /** The [r, g, b] at the centre of what the avatar <img> shows. */
