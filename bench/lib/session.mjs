@@ -8,6 +8,22 @@ function randomClientIp() {
   return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`
 }
 
+/**
+ * workerd may close a kept-alive connection while it is busy with a large upload (seen after the 1 GiB curl PUT); undici
+ * then sends the next request on the dead socket and fails with "other side closed" before the server read anything.
+ * Such a request is sent once more on a new connection.
+ */
+async function fetchOnFreshSocket(url, init) {
+  try {
+    return await fetch(url, init)
+  }
+  catch (error) {
+    if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error
+    console.error(`bench: ${init.method} ${new URL(url).pathname}: ${error.cause.message} on a kept-alive connection; sending it again`)
+    return fetch(url, init)
+  }
+}
+
 export class BenchClient {
   cookies = new Map()
 
@@ -26,7 +42,7 @@ export class BenchClient {
   }
 
   async request(path, { method = 'GET', json, headers = {}, cookie = this.cookieHeader } = {}) {
-    const response = await fetch(`${this.baseURL}${path}`, {
+    const response = await fetchOnFreshSocket(`${this.baseURL}${path}`, {
       method,
       headers: {
         'origin': this.baseURL,
