@@ -91,7 +91,7 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
     ['Worker requests during one upload (all JSON)', `${upload.workerRequestsPerUpload} (${upload.workerJsonBodyBytesPerUpload} B of JSON)`],
     ['request bodies without a length at the Worker', upload.workerBodiesWithoutLength],
     ['uploads committed', `${upload.committedBrowserUploads} of ${upload.runs}`],
-    ['Chromium PUT to local S3', `${upload.browserPutMs} ms, ${upload.browserMiBPerSecond} MiB/s`],
+    [`Chromium PUTs to local S3 (${upload.browserPutRequests === 1 ? 'one request' : `${upload.browserPutRequests} parts, first start to last end`})`, `${upload.browserPutMs} ms, ${upload.browserMiBPerSecond} MiB/s`],
     ['curl PUT to local S3 (same file)', `${upload.curlPutMs} ms, ${upload.curlMiBPerSecond} MiB/s`],
   ]))
   out.push('', `### Profile presign with history off and on (${profileHistory[0].cycles} sequential cycles; load: ${profileHistory[0].load.connections} connections)`, '')
