@@ -9,7 +9,7 @@ import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
 import { checkTargets, multipartTable, multipartTargets, printReport, targetsTable } from './lib/report.mjs'
-import { startBenchServer } from './lib/server.mjs'
+import { startBenchServer, waitForAuditQueue } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
 import { measureUpload } from './lib/upload.mjs'
@@ -67,10 +67,15 @@ try {
   step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
   results.throughput = await measureThroughput(server.baseURL, { durationSeconds })
   results.throughputRunSeconds = durationSeconds
+  // Each timed step starts once the queue holds none of the earlier steps' audit events.
+  const drainAuditQueue = async () => step(`audit queue drained (${await waitForAuditQueue(server.baseURL)} ms)`)
+  await drainAuditQueue()
   step('100 MiB uploads: Chromium and curl')
   results.upload = await measureUpload(server.baseURL)
+  await drainAuditQueue()
   step('profile presign with history on (keepVersions 5)')
   results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
+  await drainAuditQueue()
   step(multipartStep)
   results.multipart = await measureMultipart(server.baseURL, localCredentials())
 }

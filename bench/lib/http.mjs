@@ -1,6 +1,7 @@
 // Throughput and latency with autocannon: the signing endpoints and the bare signing route, one after another at
 // each connection count, in the same run against the same worker.
 import autocannon from 'autocannon'
+import { waitForAuditQueue } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { putSigned } from './storage.mjs'
 
@@ -43,6 +44,7 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
         headers: { 'cookie': client.cookieHeader, 'origin': baseURL, 'cf-connecting-ip': client.clientIp, ...(target.body ? { 'content-type': 'application/json' } : {}) },
         body: target.body,
       }
+      await waitForAuditQueue(baseURL) // the previous run's events must not be written during this one
       await runAutocannon({ ...options, duration: 2 }) // warm-up, not recorded
       const result = await runAutocannon({ ...options, duration: durationSeconds })
       rows.push({

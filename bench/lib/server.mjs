@@ -76,3 +76,18 @@ export async function startBenchServer({ port, vars = {} }) {
   }
   return { baseURL, databaseUrl: database.url, stop }
 }
+
+/**
+ * Waits until the audit queue's consumer has received every event the Worker's requests sent: a load run leaves
+ * thousands queued, and their inserts would otherwise share the Worker's one thread with the next measurement.
+ * Returns how long that took (ms).
+ */
+export async function waitForAuditQueue(baseURL, timeoutMs = 600_000) {
+  const started = Date.now()
+  for (;;) {
+    const { auditSent, auditEvents } = await (await fetch(`${baseURL}/__bench/stats`)).json()
+    if (auditEvents >= auditSent) return Date.now() - started
+    if (Date.now() - started > timeoutMs) throw new Error(`the audit queue still holds ${auditSent - auditEvents} events after ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}

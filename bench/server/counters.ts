@@ -5,7 +5,7 @@ import { createError, getRequestHeader } from 'h3'
 // nuxt.config.ts) and on only when that worker runs with GALLERY_BENCH=1. Counters live in the isolate:
 // `wrangler dev` runs one, so they cover every request.
 
-const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0, auditEvents: 0, consumerStatements: 0 }
+const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0, auditSent: 0, auditEvents: 0, consumerStatements: 0 }
 const statementsByRequest = new WeakMap<H3Event, number>()
 
 export function benchEnabled(event: H3Event): boolean {
@@ -21,6 +21,11 @@ export function requireBench(event: H3Event): void {
 export function countStatement(event: H3Event): void {
   statementsByRequest.set(event, statementsSent(event) + 1)
   totals.sqlStatements++
+}
+
+/** Audit events the Worker's requests put on the queue. */
+export function countAuditSent(): void {
+  totals.auditSent++
 }
 
 /** The audit queue's consumer: events it received (redeliveries included) and the statements it sent for them. */

@@ -7,8 +7,8 @@ import type { GalleryEnv } from './env'
 // Its own name in pg_stat_activity: the consumer's connections are not a request's.
 const AUDIT_CONSUMER = 'gallery-audit-consumer'
 
-/** Set only by the benchmark build (bench/server/plugin.ts): statements and events the consumer handled. */
-export const auditQueueHooks: { onStatement?: () => void, onEvents?: (count: number) => void } = {}
+/** Set only by the benchmark build (bench/server/plugin.ts): events sent, and the consumer's events and statements. */
+export const auditQueueHooks: { onSent?: () => void, onStatement?: () => void, onEvents?: (count: number) => void } = {}
 
 /**
  * One multi-row insert for a batch; a message already written (a redelivered batch) adds nothing. Rows go in event
