@@ -1,9 +1,9 @@
 import type { H3Event } from 'h3'
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 
 // Multipart uploads of large files. Storage (through the binding) creates, completes and aborts them; the browser
-// sends the parts to pre-signed UploadPart URLs and reports each part's ETag, which the multipart_upload_part table keeps
-// (the local S3 endpoint has no ListParts and the binding lists nothing).
+// sends the parts to pre-signed UploadPart URLs and reports their ETags, a few parts per request, which the
+// multipart_upload_part table keeps (the local S3 endpoint has no ListParts and the binding lists nothing).
 
 export type MultipartUploadRow = UploadRow & { multipartId: string, partSize: number }
 
@@ -43,6 +43,15 @@ export function checkPartNumbers(upload: MultipartUploadRow, partNumbers: number
   if (outside !== undefined) {
     throw createError({ statusCode: 400, message: `partNumbers: part ${outside} is out of range; this upload has parts 1 to ${partCount}` })
   }
+}
+
+/** Records finished parts; a part sent again (a retry after a lost answer) replaces its ETag, as storage keeps the last one. */
+export async function recordParts(db: Database, uploadId: string, parts: { partNumber: number, etag: string }[]): Promise<void> {
+  await db.insert(tables.multipartUploadPart).values(parts.map(({ partNumber, etag }) => ({ uploadId, partNumber, etag })))
+    .onConflictDoUpdate({
+      target: [tables.multipartUploadPart.uploadId, tables.multipartUploadPart.partNumber],
+      set: { etag: sql`excluded.etag`, recordedAt: new Date() },
+    })
 }
 
 export async function recordedParts(db: Database, uploadId: string): Promise<{ partNumber: number, etag: string }[]> {

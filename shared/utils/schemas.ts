@@ -82,11 +82,20 @@ export const multipartSignRequestSchema = z.object({
     .max(multipartPolicy.maxPartsPerSigningRequest, `must name at most ${multipartPolicy.maxPartsPerSigningRequest} parts`),
 })
 
-/** `PUT /api/uploads/multipart/:id/parts/:partNumber`: the ETag storage answered the part's PUT with (quotes optional). */
-export const multipartPartRecordSchema = z.object({
-  etag: z.string().regex(/^"?[\w-]{1,200}"?$/, 'must be the ETag storage returned for the part')
-    // Storage's binding takes the bare value; the S3 header quotes it.
-    .transform(etag => etag.replaceAll('"', '')),
+/** The ETag storage answered a part's PUT with (quotes optional). */
+const partEtagSchema = z.string().regex(/^"?[\w-]{1,200}"?$/, 'must be the ETag storage returned for the part')
+  // Storage's binding takes the bare value; the S3 header quotes it.
+  .transform(etag => etag.replaceAll('"', ''))
+
+/** `PUT /api/uploads/multipart/:id/parts/:partNumber` */
+export const multipartPartRecordSchema = z.object({ etag: partEtagSchema })
+
+/** `PUT /api/uploads/multipart/:id/parts`: several finished parts in one request. */
+export const multipartPartsRecordSchema = z.object({
+  parts: z.array(z.object({ partNumber: partNumberSchema, etag: partEtagSchema }))
+    .min(1, 'must name at least one part')
+    .max(multipartPolicy.maxPartsPerSigningRequest, `must name at most ${multipartPolicy.maxPartsPerSigningRequest} parts`)
+    .refine(parts => new Set(parts.map(part => part.partNumber)).size === parts.length, 'must not name a part twice'),
 })
 
 /** `/api/uploads/multipart/:id/parts/:partNumber` */

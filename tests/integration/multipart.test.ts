@@ -105,6 +105,33 @@ describe('multipart uploads', () => {
     expect(await sql('select * from multipart_upload_part where upload_id = $1', [upload.id])).toEqual([])
   })
 
+  it('records several finished parts in one request, and completes with them', async () => {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    const etags = new Map<number, string>()
+    for (const part of await sign(user, upload.id, [1, 2, 3, 4])) {
+      const put = await fetch(part.url, { method: 'PUT', body: partBytes(bytes, upload, part.partNumber) })
+      expect(put.status).toBe(200)
+      etags.set(part.partNumber, put.headers.get('etag')!)
+    }
+    const parts = [3, 1, 4, 2].map(partNumber => ({ partNumber, etag: etags.get(partNumber)! }))
+    const recorded = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: { parts } })
+    expect(recorded.status, await recorded.clone().text()).toBe(200)
+    expect(await recorded.json()).toEqual({ parts: parts.map(part => ({ ...part, etag: part.etag.replaceAll('"', '') })) })
+    expect((await state(user, upload.id)).parts).toEqual([1, 2, 3, 4].map(partNumber => ({ partNumber, etag: etags.get(partNumber)!.replaceAll('"', '') })))
+
+    // Recording a part again (sent twice, say) keeps the newer ETag, in a batch as alone.
+    const again = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: { parts: [{ partNumber: 2, etag: '"0123456789abcdef0123456789abcdef"' }] } })
+    expect(again.status).toBe(200)
+    expect((await state(user, upload.id)).parts.find(part => part.partNumber === 2)?.etag).toBe('0123456789abcdef0123456789abcdef')
+    expect((await complete(user, upload.id)).status).toBe(409)
+    const fixed = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: { parts: [{ partNumber: 2, etag: etags.get(2) }] } })
+    expect(fixed.status).toBe(200)
+    await completeOk(user, upload.id)
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+  })
+
   it('resumes after the client drops between parts, sending only the parts not recorded', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
@@ -175,14 +202,23 @@ describe('multipart uploads', () => {
     ['recording a part past the last', 'record', { partNumber: 5, etag: '"0123456789abcdef0123456789abcdef"' }],
     ['recording a malformed ETag', 'record', { partNumber: 1, etag: 'x"\r\nSet-Cookie: a=b' }],
     ['recording no ETag', 'record', { partNumber: 1 }],
+    ['recording no parts in a batch', 'recordBatch', { parts: [] }],
+    ['recording a batch without a parts list', 'recordBatch', { partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }],
+    ['recording a part past the last in a batch', 'recordBatch', { parts: [{ partNumber: 1, etag: 'abc' }, { partNumber: 5, etag: 'abc' }] }],
+    ['recording the same part twice in a batch', 'recordBatch', { parts: [{ partNumber: 1, etag: 'abc' }, { partNumber: 1, etag: 'def' }] }],
+    ['recording a malformed ETag in a batch', 'recordBatch', { parts: [{ partNumber: 1, etag: 'x"\r\nSet-Cookie: a=b' }] }],
+    ['recording too many parts at once', 'recordBatch', { parts: Array.from({ length: multipartPolicy.maxPartsPerSigningRequest + 1 }, (_, index) => ({ partNumber: index + 1, etag: 'abc' })) }],
   ] as const)('refuses %s with a JSON 400', async (_label, action, body) => {
     const user = await signUp()
     const upload = await create(user, FILE_SIZE)
     const response = action === 'sign'
       ? await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: user.cookie, json: body })
-      : await api(`/api/uploads/multipart/${upload.id}/parts/${(body as { partNumber: number }).partNumber}`, { method: 'PUT', cookie: user.cookie, json: body })
+      : action === 'recordBatch'
+        ? await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: body })
+        : await api(`/api/uploads/multipart/${upload.id}/parts/${(body as { partNumber: number }).partNumber}`, { method: 'PUT', cookie: user.cookie, json: body })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
+    expect(await sql('select count(*)::int as parts from multipart_upload_part where upload_id = $1', [upload.id])).toEqual([{ parts: 0 }])
   })
 
   it.each([
@@ -207,6 +243,7 @@ describe('multipart uploads', () => {
       api(`/api/uploads/multipart/${upload.id}`, { cookie: other.cookie }),
       api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: other.cookie, json: { partNumbers: [1] } }),
       api(`/api/uploads/multipart/${upload.id}/parts/1`, { method: 'PUT', cookie: other.cookie, json: { etag } }),
+      api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: other.cookie, json: { parts: [{ partNumber: 1, etag }] } }),
       api(`/api/uploads/multipart/${upload.id}/complete`, { method: 'POST', cookie: other.cookie }),
       api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: other.cookie }),
       api('/api/uploads/multipart/not-a-uuid', { cookie: owner.cookie }),
@@ -216,6 +253,18 @@ describe('multipart uploads', () => {
       expect(await response.json()).toMatchObject({ statusCode: 404, message: 'Upload not found' })
     }
     expect((await api(`/api/uploads/multipart/${upload.id}`)).status).toBe(401)
+    const anonymous = [
+      api('/api/uploads/multipart', { method: 'POST', json: { filename: 'a.bin', contentType: 'application/octet-stream', fileSize: FILE_SIZE } }),
+      api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', json: { partNumbers: [1] } }),
+      api(`/api/uploads/multipart/${upload.id}/parts/1`, { method: 'PUT', json: { etag } }),
+      api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', json: { parts: [{ partNumber: 1, etag }] } }),
+      api(`/api/uploads/multipart/${upload.id}/complete`, { method: 'POST' }),
+      api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE' }),
+    ]
+    for (const response of await Promise.all(anonymous)) {
+      expect(response.status).toBe(401)
+      expect(await response.json()).toMatchObject({ statusCode: 401 })
+    }
     expect((await state(owner, upload.id)).parts).toHaveLength(4)
     await completeOk(owner, upload.id)
   })

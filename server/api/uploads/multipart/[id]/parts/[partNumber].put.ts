@@ -6,8 +6,6 @@ export default defineEventHandler(async (event) => {
   const db = useDB(event)
   const upload = await findOwnPendingMultipart(db, id, user.id)
   checkPartNumbers(upload, [partNumber])
-  // A part sent again (a retry after a lost answer) replaces its ETag: storage keeps the last one too.
-  await db.insert(tables.multipartUploadPart).values({ uploadId: upload.id, partNumber, etag })
-    .onConflictDoUpdate({ target: [tables.multipartUploadPart.uploadId, tables.multipartUploadPart.partNumber], set: { etag, recordedAt: new Date() } })
+  await recordParts(db, upload.id, [{ partNumber, etag }])
   return { partNumber, etag }
 })
