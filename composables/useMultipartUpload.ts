@@ -124,7 +124,7 @@ export function multipartUpload(file: File, contentType: string, control: Multip
   async function start() {
     const earlier = await findEarlier()
     if (earlier) {
-      const finished = new Map(readUnrecorded(earlier.id, multipartPartCount(file.size, earlier.partSize)))
+      const finished = readUnrecorded(earlier.id, multipartPartCount(file.size, earlier.partSize))
       for (const part of earlier.parts) finished.set(part.partNumber, part.etag)
       const done = [...finished.keys()].reduce((sum, partNumber) => sum + multipartPartLength(file.size, earlier.partSize, partNumber), 0)
       control.offer = { percent: Math.floor((done / file.size) * 100) }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
+import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { loadAppSigner } from './signing.mjs'
 import { signedUploadHeaders, uploadMetadata } from '../../shared/utils/upload-contract.ts'
@@ -32,8 +33,6 @@ async function writeRandomFile(path, size) {
   out.end()
   await once(out, 'finish')
 }
-
-const workerTotals = async baseURL => (await fetch(`${baseURL}/__bench/stats`)).json()
 
 /** A signed-in /uploads page for a new user (each run needs the quota to itself), with storage's part answers logged. */
 async function uploadsPage(browser, baseURL) {

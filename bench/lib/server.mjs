@@ -77,15 +77,18 @@ export async function startBenchServer({ port, vars = {} }) {
   return { baseURL, databaseUrl: database.url, stop }
 }
 
+/** The benchmark worker's running totals (bench/server/counters.ts): requests, body bytes, statements, audit events. */
+export const workerTotals = async baseURL => (await fetch(`${baseURL}/__bench/stats`)).json()
+
 /**
- * Waits until the audit queue's consumer has received every event the Worker's requests sent: a load run leaves
- * thousands queued, and their inserts would otherwise share the Worker's one thread with the next measurement.
+ * Waits until the audit queue's consumer has received every event the Worker's requests sent: a load run leaves events
+ * queued, and their inserts would otherwise share the Worker's thread with the next measurement.
  * Returns how long that took (ms).
  */
 export async function waitForAuditQueue(baseURL, timeoutMs = 600_000) {
   const started = Date.now()
   for (;;) {
-    const { auditSent, auditEvents } = await (await fetch(`${baseURL}/__bench/stats`)).json()
+    const { auditSent, auditEvents } = await workerTotals(baseURL)
     if (auditEvents >= auditSent) return Date.now() - started
     if (Date.now() - started > timeoutMs) throw new Error(`the audit queue still holds ${auditSent - auditEvents} events after ${timeoutMs} ms`)
     await new Promise(resolve => setTimeout(resolve, 200))

@@ -10,8 +10,8 @@ function randomClientIp() {
 
 /**
  * workerd may close a kept-alive connection while it is busy with a large upload (seen after the 1 GiB curl PUT); undici
- * then sends the next request on the dead socket and fails with "other side closed" before the server read anything.
- * Such a request is sent once more on a new connection.
+ * then sends the next request on the dead socket and fails with "other side closed", unanswered. Such a request is
+ * sent once more on a new connection.
  */
 async function fetchOnFreshSocket(url, init) {
   try {

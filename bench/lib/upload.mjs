@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
+import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { signedUploadHeaders } from '../../shared/utils/upload-contract.ts'
 
@@ -19,10 +20,6 @@ const RUNS = 3
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const mibPerSecond = (bytes, ms) => Number((bytes / MiB / (ms / 1000)).toFixed(1))
-
-async function workerTotals(baseURL) {
-  return (await fetch(`${baseURL}/__bench/stats`)).json()
-}
 
 async function browserUpload(page, baseURL, filePath, run) {
   const before = await workerTotals(baseURL)
