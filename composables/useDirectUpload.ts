@@ -32,7 +32,11 @@ export interface DirectUpload {
   abort: () => void
 }
 
-/** PUTs the file straight to storage with XMLHttpRequest, which (unlike fetch) reports upload progress. */
+/**
+ * PUTs the file straight to storage with XMLHttpRequest, which (unlike fetch) reports upload progress. Every URL is
+ * write-once: a 412 means this URL already wrote (a retry whose first answer was lost), so the file counts as sent
+ * and the server's check that follows (/complete, /confirm) decides.
+ */
 export function directUpload(signed: SignedUpload, file: Blob, onProgress?: (fraction: number) => void): DirectUpload {
   const xhr = new XMLHttpRequest()
   const done = new Promise<{ etag: string | null }>((resolve, reject) => {
@@ -42,7 +46,7 @@ export function directUpload(signed: SignedUpload, file: Blob, onProgress?: (fra
       if (event.lengthComputable) onProgress?.(event.loaded / event.total)
     }
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
+      if ((xhr.status >= 200 && xhr.status < 300) || xhr.status === 412) {
         onProgress?.(1)
         resolve({ etag: xhr.getResponseHeader('ETag') })
       }

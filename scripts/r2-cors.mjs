@@ -1,5 +1,6 @@
 // `npm run r2:cors`: sets the `gallery` bucket's CORS rule for the site's origin (`--origin https://…`, else
-// BETTER_AUTH_URL) with only what browsers send: PUT uploads, GET/HEAD downloads, the signed header names.
+// BETTER_AUTH_URL) with only what browsers send: PUT uploads, GET/HEAD downloads, the signed header names (the write
+// condition included).
 // `--any-origin` allows every origin (r2/cors.json, the spec's example); `--print` prints the rule instead of applying it.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { UPLOAD_METADATA_HEADERS } from '../shared/utils/upload-contract.ts'
+import { UPLOAD_REQUEST_HEADERS } from '../shared/utils/upload-contract.ts'
 
 export const BUCKET = 'gallery'
 
@@ -29,7 +30,7 @@ export function corsRule({ origin, anyOrigin = false }) {
     allowed: {
       methods: ['PUT', 'GET', 'HEAD'],
       origins: [anyOrigin ? '*' : siteOrigin(origin)],
-      headers: ['content-type', ...Object.values(UPLOAD_METADATA_HEADERS)],
+      headers: UPLOAD_REQUEST_HEADERS,
     },
     exposeHeaders: ['ETag'],
     maxAgeSeconds: 3000,

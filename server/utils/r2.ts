@@ -1,5 +1,6 @@
 import { createError, type H3Event } from 'h3'
 import { AwsV4Signer } from 'aws4fetch'
+import { conditionHeader, type UploadCondition } from '../../shared/utils/upload-contract'
 import { storageConfig } from './config'
 
 // The only module that knows how R2's S3 API is signed. Routes call presignPut / presignGet.
@@ -10,6 +11,8 @@ export interface PresignPutInput {
   contentLength: number
   /** x-amz-meta-* values, keyed without the prefix; each must already be a valid ISO-8859-1 header value. */
   metadata: Record<string, string>
+  /** Signed, so the URL can write its key once (see UPLOAD_CONDITION_HEADERS). */
+  condition?: UploadCondition
   expiresIn?: number
 }
 
@@ -85,13 +88,17 @@ export function createSigner({ accessKeyId, secretAccessKey, endpoint, bucket }:
   }
 
   return {
-    async presignPut({ key, contentType, contentLength, metadata, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
+    async presignPut({ key, contentType, contentLength, metadata, condition, expiresIn = storageConfig.uploadUrlTtlSeconds }) {
       const headers: Record<string, string> = {
         'content-type': contentType,
         // Signed so storage rejects a body of any other size; the browser sets it itself from the body.
         'content-length': String(contentLength),
       }
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value
+      if (condition) {
+        const [name, value] = conditionHeader(condition)
+        headers[name.toLowerCase()] = value
+      }
       return sign('PUT', objectUrl(key, expiresIn), headers)
     },
     async presignUploadPart({ key, multipartId, partNumber, contentLength, expiresIn = storageConfig.uploadUrlTtlSeconds }) {

@@ -19,6 +19,18 @@ export const UPLOAD_METADATA_KEYS = Object.fromEntries(
   METADATA_FIELDS.map(field => [field, UPLOAD_METADATA_HEADERS[field].slice(METADATA_HEADER_PREFIX.length)]),
 ) as Record<UploadMetadataField, string>
 
+/**
+ * The write condition signed into every upload URL, so each URL writes its key at most once: `If-None-Match: *` for a
+ * key that holds nothing, `If-Match: "<etag>"` for one that holds an object (the profile image's stable key). Storage
+ * answers a second PUT through the same URL with 412 PreconditionFailed.
+ */
+export const UPLOAD_CONDITION_HEADERS = { ifNoneMatch: 'if-none-match', ifMatch: 'if-match' } as const
+
+export type UploadCondition = { ifNoneMatch: '*' } | { ifMatch: string }
+
+/** Every header an upload sends by name, lower-case: what the bucket's CORS rule must allow (r2/cors.json). */
+export const UPLOAD_REQUEST_HEADERS = ['content-type', ...Object.values(UPLOAD_METADATA_HEADERS), ...Object.values(UPLOAD_CONDITION_HEADERS)]
+
 /** The answer to every pre-signed PUT request: the URL and exactly the values that were signed into it. */
 export interface SignedUpload extends UploadMetadataValues {
   presignedUrl: string
@@ -26,6 +38,8 @@ export interface SignedUpload extends UploadMetadataValues {
   contentType: string
   fileSize: number
   expiresIn: number
+  /** Exactly the headers to send with the PUT (the signed ones, the write condition included). */
+  headers: Record<string, string>
 }
 
 /** A generic upload's answer also names the pending row that `/complete` commits. */
@@ -38,12 +52,28 @@ export function uploadMetadata(values: UploadMetadataValues): Record<string, str
   return Object.fromEntries(METADATA_FIELDS.map(field => [UPLOAD_METADATA_KEYS[field], values[field]]))
 }
 
+/** The header that carries a write condition, by its wire name, with its value (an ETag is sent quoted). */
+export function conditionHeader(condition: UploadCondition): [string, string] {
+  return 'ifMatch' in condition
+    ? ['If-Match', `"${condition.ifMatch.replaceAll('"', '')}"`]
+    : ['If-None-Match', '*']
+}
+
 /**
- * Exactly the headers the URL was signed with, reused unchanged. Content-Length is deliberately absent: the browser
- * sets it from the body, and storage compares it with the signed size.
+ * Exactly the headers the URL was signed with: the answer's own `headers` when it has them, else built from its
+ * values (and the condition). Content-Length is deliberately absent: the browser sets it from the body, and storage
+ * compares it with the signed size.
  */
-export function signedUploadHeaders(signed: Pick<SignedUpload, 'contentType' | UploadMetadataField> & Partial<SignedUpload>): Record<string, string> {
+export function signedUploadHeaders(
+  signed: Pick<SignedUpload, 'contentType' | UploadMetadataField> & Partial<SignedUpload>,
+  condition?: UploadCondition,
+): Record<string, string> {
+  if (signed.headers) return { ...signed.headers }
   const headers: Record<string, string> = { 'Content-Type': signed.contentType }
   for (const field of METADATA_FIELDS) headers[UPLOAD_METADATA_HEADERS[field]] = signed[field]
+  if (condition) {
+    const [name, value] = conditionHeader(condition)
+    headers[name] = value
+  }
   return headers
 }

@@ -7,10 +7,10 @@ const rule = JSON.parse(readFileSync('r2/cors.json', 'utf8')).rules[0]
 
 describe('r2/cors.json', () => {
   it('allows every header the upload composable sends, by explicit name', () => {
-    const sent = Object.keys(signedUploadHeaders({
-      presignedUrl: 'https://example/x', contentType: 'image/png', fileSize: 1,
-      uploadedBy: 'u', uploadedAt: 't', originalFilename: 'f',
-    })).map(name => name.toLowerCase())
+    const values = { presignedUrl: 'https://example/x', contentType: 'image/png', fileSize: 1, uploadedBy: 'u', uploadedAt: 't', originalFilename: 'f' }
+    const sent = [{ ifNoneMatch: '*' as const }, { ifMatch: 'etag' }]
+      .flatMap(condition => Object.keys(signedUploadHeaders(values, condition)).map(name => name.toLowerCase()))
+    expect(sent).toEqual(expect.arrayContaining(['if-none-match', 'if-match']))
     const allowed: string[] = rule.allowed.headers.map((name: string) => name.toLowerCase())
     expect(allowed).not.toContain('*')
     expect(sent.filter(name => !allowed.includes(name))).toEqual([])

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { corsRule } from '../../scripts/r2-cors.mjs'
-import { signedUploadHeaders, UPLOAD_METADATA_HEADERS } from '../../shared/utils/upload-contract'
+import { signedUploadHeaders, UPLOAD_CONDITION_HEADERS, UPLOAD_METADATA_HEADERS } from '../../shared/utils/upload-contract'
 
 const script = fileURLToPath(new URL('../../scripts/r2-cors.mjs', import.meta.url))
 const example = JSON.parse(readFileSync('r2/cors.json', 'utf8')).rules[0]
@@ -31,9 +31,12 @@ describe('npm run r2:cors rule', () => {
 
   it('allows exactly the signed header names, lowercase', () => {
     const { headers } = corsRule({ origin: 'https://gallery.example.com' }).allowed
-    expect(headers).toEqual(['content-type', ...Object.values(UPLOAD_METADATA_HEADERS)])
-    const sent = Object.keys(signedUploadHeaders({ contentType: 'image/png', uploadedBy: 'u', uploadedAt: 't', originalFilename: 'f' }))
-    expect([...headers].sort()).toEqual(sent.map(name => name.toLowerCase()).sort())
+    expect(headers).toEqual(['content-type', ...Object.values(UPLOAD_METADATA_HEADERS), ...Object.values(UPLOAD_CONDITION_HEADERS)])
+    const values = { contentType: 'image/png', uploadedBy: 'u', uploadedAt: 't', originalFilename: 'f' }
+    // A new key is sent with If-None-Match, the profile image's stable key with If-Match: the rule allows both.
+    const sent = new Set([{ ifNoneMatch: '*' as const }, { ifMatch: 'etag' }]
+      .flatMap(condition => Object.keys(signedUploadHeaders(values, condition)).map(name => name.toLowerCase())))
+    expect([...headers].sort()).toEqual([...sent].sort())
     expect(headers.every(name => name === name.toLowerCase())).toBe(true)
   })
 

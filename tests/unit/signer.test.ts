@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkTtl, createSigner } from '../../server/utils/r2'
 import { storageConfig } from '../../server/utils/config'
+import { conditionHeader } from '../../shared/utils/upload-contract'
 
 const signer = createSigner({
   accessKeyId: 'AKIDEXAMPLE',
@@ -24,6 +25,20 @@ describe('TTL configuration', () => {
 })
 
 describe('presignPut', () => {
+  it.each([
+    [{ ifNoneMatch: '*' as const }, 'if-none-match'],
+    [{ ifMatch: '"0123abcd"' }, 'if-match'],
+  ])('signs the write condition %o as a header', async (condition, header) => {
+    const url = new URL(await signer.presignPut({ key: 'abc', contentType: 'text/plain', contentLength: 1, metadata: {}, condition }))
+    expect(url.searchParams.get('X-Amz-SignedHeaders')!.split(';')).toContain(header)
+  })
+
+  it('quotes an ETag for If-Match once, however it arrives', () => {
+    expect(conditionHeader({ ifMatch: '0123abcd' })).toEqual(['If-Match', '"0123abcd"'])
+    expect(conditionHeader({ ifMatch: '"0123abcd"' })).toEqual(['If-Match', '"0123abcd"'])
+    expect(conditionHeader({ ifNoneMatch: '*' })).toEqual(['If-None-Match', '*'])
+  })
+
   it('signs content-type, content-length and every x-amz-meta header into the query', async () => {
     const url = new URL(await signer.presignPut({
       key: 'abc',

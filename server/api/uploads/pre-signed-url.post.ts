@@ -15,5 +15,5 @@ export default defineEventHandler(async (event): Promise<SignedGenericUpload> =>
     declaredSize: fileSize,
     expiresAt: new Date(Date.now() + storageConfig.uploadUrlTtlSeconds * 1000),
   })
-  return { ...await signUpload(event, { key, contentType, fileSize, filename, userId: user.id }), uploadId: id }
+  return { ...await signUpload(event, { key, contentType, fileSize, filename, userId: user.id, condition: { ifNoneMatch: '*' } }), uploadId: id }
 })
