@@ -136,10 +136,15 @@ export async function abortMultipart(bucket: GalleryEnv['GALLERY'], key: string,
 }
 
 /**
- * Removes what storage may hold for an upload: its unfinished multipart upload (parts), then the object, which a
- * /complete may have assembled just before the abort.
+ * Removes what storage may hold for an upload. In parts: the unfinished multipart upload (the abort ends every part
+ * URL), then the object a /complete may have assembled just before. A single PUT: its write-once URL could write an
+ * empty key again, so while that URL is valid a tombstone holds the key (the cleanup deletes it after expiry).
  */
-export async function discardStoredUpload(bucket: GalleryEnv['GALLERY'], upload: { key: string, multipartId: string | null }): Promise<void> {
-  if (upload.multipartId) await abortMultipart(bucket, upload.key, upload.multipartId)
-  await bucket.delete(upload.key)
+export async function discardStoredUpload(bucket: GalleryEnv['GALLERY'], upload: { key: string, multipartId: string | null, expiresAt: Date }): Promise<void> {
+  if (upload.multipartId) {
+    await abortMultipart(bucket, upload.key, upload.multipartId)
+    await bucket.delete(upload.key)
+  }
+  else if (upload.expiresAt > orphanCutoff()) await putTombstone(bucket, upload.key, 'deleted')
+  else await bucket.delete(upload.key)
 }

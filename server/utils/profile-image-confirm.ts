@@ -2,21 +2,18 @@ import type { H3Event } from 'h3'
 import { desc, eq } from 'drizzle-orm'
 
 /**
- * After the browser's PUT to the stable key (issue 15): the object's first bytes, read through the binding, must be
- * the image type it was signed as. A mismatch deletes it and puts the previous state back: with history on, the
- * newest version is copied back onto the key (unless the image had been removed after it was kept); with
+ * After the browser's PUT to the stable key: the object's first bytes must be the image type it was signed as. Bytes
+ * that are not were already replaced by a tombstone (readProfileImage); the previous state is put back: with history
+ * on, the newest version is copied back onto the key (unless the image had been removed after it was kept); with
  * keepVersions 0 the previous bytes were overwritten by the PUT, so the user is left with no image rather than a
  * broken one. Either way a 422 whose message the page shows.
  */
 export async function confirmProfileImage(event: H3Event, userId: string, key: string): Promise<void> {
-  const bucket = useEnv(event).GALLERY
-  const object = await bucket.head(key)
-  if (!object) throw createError({ statusCode: 404, message: 'No uploaded profile image to confirm' })
-  const contentType = object.httpMetadata?.contentType ?? ''
-  if (await storedImageMatches(bucket, key, contentType, object.size)) return
+  const onKey = await readProfileImage(useEnv(event).GALLERY, key)
+  if (onKey.image) return
+  if (!onKey.rejectedType) throw createError({ statusCode: 404, message: 'No uploaded profile image to confirm' })
 
-  await bucket.delete(key)
-  const typeName = FILE_TYPES[contentType]?.name ?? 'image'
+  const typeName = FILE_TYPES[onKey.rejectedType]?.name ?? 'image'
   const restored = keptVersions(event) > 0 && await restoreNewestVersion(event, userId, key)
   throw createError({
     statusCode: 422,

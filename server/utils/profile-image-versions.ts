@@ -2,9 +2,9 @@ import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import type { H3Event } from 'h3'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 
-// Profile image history (issue 14). The stable key stays the current image; earlier ones are copies made inside
+// Profile image history. The stable key stays the current image; earlier ones are copies made inside
 // storage under `<key>/v/<id>`, one profile_image_version row each. `<key>/v/newest` is an empty marker holding the
-// ETag of the newest kept copy, so a presign that finds the current image already kept costs two HEADs and no SQL.
+// ETag of the newest kept copy, so a presign that finds the current image already kept costs two storage reads and no SQL.
 
 export const VERSION_NOT_FOUND = { statusCode: 404, message: 'No such earlier image' }
 const SOURCE_ETAG = 'source-etag'
@@ -28,6 +28,8 @@ interface KeepOptions {
   mustRecord?: boolean
   /** A version the trim must not take (the one being restored). */
   spare?: string
+  /** The current image as the caller has just read it (readProfileImage), so it is not read twice. */
+  current?: R2Object | null
 }
 
 /**
@@ -36,12 +38,12 @@ interface KeepOptions {
  * leaves the current image untouched: the copy only reads it. Resolves to the ETag of the image found on the key
  * (null: none), so a caller can tell whether it changed since.
  */
-export async function keepCurrentImage(event: H3Event, userId: string, key: string, { mustRecord = false, spare }: KeepOptions = {}): Promise<string | null> {
+export async function keepCurrentImage(event: H3Event, userId: string, key: string, { mustRecord = false, spare, current: known }: KeepOptions = {}): Promise<string | null> {
   const limit = keptVersions(event)
   if (limit === 0) return null
   const bucket = useEnv(event).GALLERY
-  // Not a bare HEAD: bytes written through a URL issued before the last delete are a stray, not an image to keep.
-  const [current, newest] = await Promise.all([currentProfileImage(bucket, key), bucket.head(newestMarkerKey(key))])
+  // Not a bare HEAD: bytes that are not the image type they were signed as are never kept.
+  const [current, newest] = await Promise.all([known === undefined ? currentProfileImage(bucket, key) : known, bucket.head(newestMarkerKey(key))])
   if (!current) return null
   if (newest?.customMetadata?.[SOURCE_ETAG] === current.etag) return current.etag
 
@@ -121,10 +123,10 @@ export async function deleteVersion(db: Database, bucket: R2Bucket, version: { i
 
 /**
  * Makes a version the current image with a copy inside storage; the image it replaces is kept first (and again if an
- * upload lands on the key meanwhile, so that one is kept too). The copy gets a fresh `uploaded-at`, so a deletion
- * marker older than the restore does not take it for a stray (profile-image.ts). The restored version stays in the
- * list, moved to the top, and the marker names its bytes: the current image is kept, and an upload URL issued before
- * or after the restore needs no further copy to leave it in the history.
+ * upload lands on the key meanwhile, so that one is kept too). The copy changes the key's ETag, so an upload URL
+ * issued before the restore can no longer write it. The restored version stays in the list, moved to the top, and
+ * the marker names its bytes: the current image is kept, and the next upload needs no further copy to leave it in
+ * the history.
  */
 export async function restoreVersion(event: H3Event, userId: string, key: string, version: { id: string, key: string, contentType: string, originalFilename: string }): Promise<void> {
   const bucket = useEnv(event).GALLERY

@@ -26,9 +26,9 @@ export async function currentProfileImageKey(event: H3Event, user: { id: string,
   return row?.image ?? null
 }
 
-// The stable key and a 24 h upload URL mean a URL issued before a delete (an upload still in flight, a leaked URL)
-// could put the image back afterwards. A delete therefore leaves a marker next to the key with its time; an object
-// whose signed `uploaded-at` is not later than that marker came through such a URL and is removed when seen.
+// Upload URLs for the stable key are write-once (If-Match on the ETag the key held when signed), so nothing a URL
+// issued earlier can write lands after a delete, a restore or another upload. The marker next to the key records when
+// the image was last removed, for /confirm to tell "no image before" from "an earlier image to put back".
 const deletionMarkerKey = (key: string) => `${key}/deleted`
 
 /** Objects stored next to a profile image (its deletion marker), which go with the account. */
@@ -37,10 +37,10 @@ export function profileImageCompanionKeys(key: string): string[] {
 }
 const DELETED_AT = 'deleted-at'
 
-/** Deletes the current profile image so that no upload URL issued before now can bring it back. */
+/** Removes the current profile image: a tombstone takes the key, so no upload URL issued before now can write it. */
 export async function deleteProfileImage(bucket: R2Bucket, key: string): Promise<void> {
   await bucket.put(deletionMarkerKey(key), '', { customMetadata: { [DELETED_AT]: new Date().toISOString() } })
-  await bucket.delete(key)
+  await putTombstone(bucket, key, 'removed')
 }
 
 /** When the image was last deleted (ms since the epoch), or null if never. */
@@ -50,13 +50,41 @@ export async function profileImageDeletedAt(bucket: R2Bucket, key: string): Prom
   return Number.isNaN(deletedAt) ? null : deletedAt
 }
 
-/** The current profile image object, or null; a stray written through a URL older than the last delete is removed. */
+export interface ProfileImageOnKey {
+  /** What the key holds (the image, a tombstone or nothing): the next upload URL is signed for its ETag. */
+  stored: R2Object | null
+  /** The current image: stored bytes that are the image type they were signed as. */
+  image: R2Object | null
+  /** Found bytes that were not the image type they were signed as (this type), replaced by a tombstone just now. */
+  rejectedType: string | null
+}
+
+/**
+ * Reads what the stable key holds with one ranged GET: metadata and the first bytes, sniffed against the signed type,
+ * so bytes PUT without /confirm are never served, kept or restored. A deleted account's key answers 401.
+ */
+export async function readProfileImage(bucket: R2Bucket, key: string): Promise<ProfileImageOnKey> {
+  for (let attempt = 1; ; attempt++) {
+    const object = await bucket.get(key, { range: { offset: 0, length: IMAGE_SNIFF_BYTES } })
+    if (!object) return { stored: null, image: null, rejectedType: null }
+    const bytes = new Uint8Array(await object.arrayBuffer())
+    const reason = tombstoneReason(object)
+    if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
+    if (reason) return { stored: object, image: null, rejectedType: null }
+    if (object.size > 0 && imageBytesMatch(object.httpMetadata?.contentType ?? '', bytes)) return { stored: object, image: object, rejectedType: null }
+    // Only these bytes: an upload that landed since the read is read again rather than overwritten.
+    const tombstone = await bucket.put(key, TOMBSTONE_BODY, { customMetadata: tombstoneMetadata('removed'), onlyIf: { etagMatches: object.etag } })
+    if (tombstone) return { stored: tombstone, image: null, rejectedType: object.httpMetadata?.contentType ?? 'unknown' }
+    if (attempt === 3) throw createError({ statusCode: 409, message: 'Your image changed while it was being checked. Please try again.' })
+  }
+}
+
+/** The current profile image object, or null (none, removed, or bytes that are not the signed image type). */
 export async function currentProfileImage(bucket: R2Bucket, key: string): Promise<R2Object | null> {
-  const [object, marker] = await Promise.all([bucket.head(key), bucket.head(deletionMarkerKey(key))])
-  if (!object || !marker) return object
-  const uploadedAt = Date.parse(object.customMetadata?.[UPLOAD_METADATA_KEYS.uploadedAt] ?? '')
-  const deletedAt = Date.parse(marker.customMetadata?.[DELETED_AT] ?? '')
-  if (!(uploadedAt <= deletedAt)) return object
-  await bucket.delete(key)
-  return null
+  return (await readProfileImage(bucket, key)).image
+}
+
+/** The write condition for the next upload URL: the key must still hold exactly what it holds now. */
+export function profileUploadCondition(onKey: ProfileImageOnKey): UploadCondition {
+  return onKey.stored ? { ifMatch: onKey.stored.etag } : { ifNoneMatch: '*' }
 }

@@ -2,7 +2,7 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   await enforceRateLimit(event, 'downloadUrls', user.id)
   const key = await currentProfileImageKey(event, user)
-  // A key assigned but never uploaded (or deleted) has no object: report no image rather than a broken link.
+  // A key assigned but never uploaded (or removed) has no image: report none rather than a broken link.
   const object = key ? await currentProfileImage(useEnv(event).GALLERY, key) : null
   if (!key || !object) return { hasImage: false as const }
 

@@ -9,8 +9,9 @@ export default defineEventHandler(async (event) => {
     key = await assignProfileImageKey(useDB(event), user.id)
     await cacheProfileImageKey(event, key)
   }
+  const onKey = await readProfileImage(useEnv(event).GALLERY, key)
   // Before the answer: the URL overwrites the stable key, so the image there now must be kept first.
-  await keepCurrentImage(event, user.id, key)
+  await keepCurrentImage(event, user.id, key, { current: onKey.image })
   const filename = normaliseFilename(originalFilename, profileImagePolicy.defaultFilename)
-  return signUpload(event, { key, contentType, fileSize, filename, userId: user.id })
+  return signUpload(event, { key, contentType, fileSize, filename, userId: user.id, condition: profileUploadCondition(onKey) })
 })
