@@ -128,12 +128,15 @@ export const rateLimit = pgTable('rate_limit', {
   lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
 })
 
-// Objects whose owner is gone (a deleted account): the cleanup deletes each key again on every run until no upload URL
-// issued before the deletion can write it any more, then drops the row. Keeps storage from holding ownerless objects
-// even when a delete fails part-way or a still-valid URL is used afterwards.
+// Objects whose owner is gone (a deleted account). Until no upload URL issued before the deletion can write a key any
+// more, the cleanup deletes it again on every run, or, for a key such a URL was signed for (`tombstone`), writes its
+// tombstone again; then it deletes the key and drops the row. `multipart_id`: an unfinished multipart upload on the key
+// whose abort has not succeeded yet. Keeps storage from holding ownerless objects even when a delete fails part-way.
 export const orphanedObject = pgTable('orphaned_object', {
   key: text('key').primaryKey(),
   deleteAgainUntil: timestamp('delete_again_until', { withTimezone: true }).notNull(),
+  tombstone: boolean('tombstone').notNull().default(false),
+  multipartId: text('multipart_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 })
 

@@ -10,6 +10,7 @@ export default defineNitroPlugin((nitroApp) => {
     // Error hooks run in parallel, i.e. synchronously before Nitro's error handler reads the status and logs the error.
     redactError(error)
     markDatabaseUnavailable(error as Parameters<typeof markDatabaseUnavailable>[0])
+    markDeletedAccount(error as Parameters<typeof markDeletedAccount>[0])
     release(event)
   })
 })

@@ -33,3 +33,24 @@ export function markDatabaseUnavailable(error: { statusCode?: number, statusMess
   error.message = unavailable.message
   error.unhandled = false
 }
+
+/** A write that needs the user's row failed because the row is gone: the account was deleted. */
+function causedByDeletedAccount(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 10; current = (current as { cause?: unknown }).cause, depth++) {
+    const { code, constraint } = current as { code?: unknown, constraint?: unknown }
+    if (code === '23503' && typeof constraint === 'string' && constraint.endsWith('_user_id_fk')) return true
+  }
+  return false
+}
+
+/**
+ * A session still cached on another device can outlive its account by the cookie cache's lifetime; a write it makes
+ * then fails on the user foreign key. Turns that 500 into the 401 it means.
+ */
+export function markDeletedAccount(error: { statusCode?: number, statusMessage?: string, message: string, unhandled?: boolean, cause?: unknown }): void {
+  if (error.statusCode !== 500 || !causedByDeletedAccount(error.cause)) return
+  error.statusCode = ACCOUNT_GONE.statusCode
+  error.statusMessage = 'Unauthorized'
+  error.message = ACCOUNT_GONE.message
+  error.unhandled = false
+}
