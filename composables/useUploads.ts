@@ -3,6 +3,8 @@ export interface QueuedUpload {
   file: File
   /** Set once the bytes are in storage: a retry then only repeats the verification. */
   uploadedId: string | null
+  /** The signed single PUT: a retry sends through it again while it is valid; a cancel releases its reservation. */
+  signed: { upload: SignedGenericUpload, validUntil: number } | null
   status: 'waiting' | 'signing' | 'uploading' | 'verifying' | 'done' | 'failed' | 'cancelled'
   progress: number
   error: string | null
@@ -115,27 +117,47 @@ export function useUploads() {
     catch (error) {
       inFlight.delete(item.localId)
       // The upload link expired before completion: a retry sends the file again under a new one.
-      if ((error as { statusCode?: number })?.statusCode === 410) item.uploadedId = null
-      if (error instanceof UploadAbortedError) Object.assign(item, { status: 'cancelled', error: null, retryable: true })
+      if ((error as { statusCode?: number })?.statusCode === 410) Object.assign(item, { uploadedId: null, signed: null })
+      if (error instanceof UploadAbortedError) {
+        Object.assign(item, { status: 'cancelled', error: null, retryable: true })
+        await releaseReservation(item)
+      }
       else Object.assign(item, { status: 'failed', error: apiErrorMessage(error), retryable: retryable(error, item.status === 'verifying') })
     }
   }
 
-  /** Signs and PUTs the bytes straight to storage. */
+  /** Signs (or reuses a still-valid URL from an earlier attempt) and PUTs the bytes straight to storage. */
   async function send(item: QueuedUpload) {
     if (isLargeFile(item.file)) return sendInParts(item)
     Object.assign(item, { status: 'signing', progress: 0 })
-    const signed = await $fetch('/api/uploads/pre-signed-url', {
-      method: 'POST',
-      body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
-    })
+    if (!item.signed || item.signed.validUntil <= Date.now()) {
+      const upload = await $fetch('/api/uploads/pre-signed-url', {
+        method: 'POST',
+        body: { filename: item.file.name, contentType: contentTypeOf(item.file), fileSize: item.file.size },
+      })
+      // A minute short of the real expiry, so a retry never starts on a URL about to lapse.
+      item.signed = { upload, validUntil: Date.now() + (upload.expiresIn - 60) * 1000 }
+      void refreshUsage()
+    }
     if (cancelRequested.has(item.localId)) throw new UploadAbortedError()
     item.status = 'uploading'
-    const upload = directUpload(signed, item.file, fraction => (item.progress = fraction))
+    const upload = directUpload(item.signed.upload, item.file, fraction => (item.progress = fraction))
     inFlight.set(item.localId, upload)
     await upload.done
     inFlight.delete(item.localId)
-    item.uploadedId = signed.uploadId
+    item.uploadedId = item.signed.upload.uploadId
+  }
+
+  /**
+   * Gives back the space a signed but unsent upload holds (it counts against the quota until its URL expires): the
+   * delete also leaves a tombstone, so a PUT still on its way cannot store anything.
+   */
+  async function releaseReservation(item: QueuedUpload) {
+    const signed = item.signed
+    if (!signed || item.uploadedId) return
+    item.signed = null
+    await $fetch(`/api/uploads/${signed.upload.uploadId}`, { method: 'DELETE' }).catch(() => {})
+    await refreshUsage()
   }
 
   /** Large files: in parts, completed by the multipart API (the /complete that follows then finds it committed). */
@@ -162,7 +184,7 @@ export function useUploads() {
   }
 
   function add(files: Iterable<File>) {
-    for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, status: 'waiting', progress: 0, error: null, retryable: true })
+    for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, signed: null, status: 'waiting', progress: 0, error: null, retryable: true })
     return drain()
   }
 
@@ -181,7 +203,10 @@ export function useUploads() {
   }
 
   function dismiss(localId: number) {
-    queue.value = queue.value.filter(entry => entry.localId !== localId)
+    const entry = queue.value.find(candidate => candidate.localId === localId)
+    queue.value = queue.value.filter(candidate => candidate.localId !== localId)
+    // A failed upload dismissed for good: nothing will complete it, so its reservation goes too.
+    if (entry?.status === 'failed') void releaseReservation(entry)
   }
 
   function clearFinished() {
