@@ -2,13 +2,14 @@
 // Prints the figures and writes bench/results.json. Options: BENCH_DURATION (seconds per load run, default 10),
 // BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795),
 // BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_ONLY=multipart (only
-// the large-file step: its table and targets on stdout, bench/results.json left alone).
+// the large-file step: its table and targets on stdout, bench/results.json left alone), BENCH_ONLY=sql (only the SQL
+// statements and storage calls per request, the same way).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
-import { checkTargets, multipartTable, multipartTargets, printReport, targetsTable } from './lib/report.mjs'
+import { checkTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable } from './lib/report.mjs'
 import { startBenchServer, waitForAuditQueue } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
@@ -33,7 +34,7 @@ const results = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
 }
 const only = process.env.BENCH_ONLY
-if (only !== undefined && only !== 'multipart') throw new Error('BENCH_ONLY can only be "multipart"')
+if (only !== undefined && only !== 'multipart' && only !== 'sql') throw new Error('BENCH_ONLY can only be "multipart" or "sql"')
 const multipartStep = `large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`
 
 if (only === 'multipart') {
@@ -52,13 +53,26 @@ if (only === 'multipart') {
   process.exit()
 }
 
+if (only === 'sql') {
+  const server = await startBenchServer({ port })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
+  try {
+    step('SQL statements and storage calls per request')
+    console.log([`Gallery benchmark, SQL and storage calls only, ${results.date}`, '', sqlTable(await countStatements(server.baseURL))].join('\n'))
+  }
+  finally {
+    await server.stop()
+  }
+  process.exit()
+}
+
 step('worker bundle (wrangler deploy --dry-run)')
 results.bundle = measureBundle()
 const server = await startBenchServer({ port })
 // Ctrl-C or a CI timeout must not leave wrangler dev on the port or the throwaway database behind.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
 try {
-  step('SQL statements per request')
+  step('SQL statements and storage calls per request')
   results.sqlStatements = await countStatements(server.baseURL)
   step('audit queue consumer: statements per 100 events')
   results.auditConsumer = await countConsumerStatements(server.baseURL, server.databaseUrl)

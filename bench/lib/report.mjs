@@ -50,6 +50,11 @@ export function multipartTable(multipart) {
   ])].join('\n')
 }
 
+export function sqlTable(sqlStatements) {
+  return table(['endpoint', 'SQL before the response', 'SQL after the response', 'storage calls before the response'],
+    sqlStatements.map(row => [row.endpoint, row.criticalPath, row.afterResponse, row.storageCalls]))
+}
+
 export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload, profileHistory, multipart }) {
   const statements = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.criticalPath
   const after = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.afterResponse
@@ -77,9 +82,8 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
   out.push('', '### Throughput and latency (autocannon)', '')
   out.push(table(['endpoint', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'non-2xx', 'errors'],
     throughput.map(row => [row.endpoint, row.connections, row.requestsPerSecond, row.p50Ms, row.p99Ms, `${row.ratioToBare}×`, row.non2xx, row.errors])))
-  out.push('', '### SQL statements per request (counted by the driver in the Worker)', '')
-  out.push(table(['endpoint', 'before the response', 'after the response'],
-    sqlStatements.map(row => [row.endpoint, row.criticalPath, row.afterResponse])))
+  out.push('', '### SQL statements and storage calls per request (counted by the driver and the bucket binding in the Worker)', '')
+  out.push(sqlTable(sqlStatements))
   out.push('', '### Audit queue consumer', '')
   out.push(table(['audit events written', 'consumer statements', 'per 100 events'],
     [[auditConsumer.events, auditConsumer.statements, auditConsumer.statementsPer100Events]]))

@@ -1,6 +1,7 @@
 // SQL statements per request, counted by the database driver inside the Worker (bench/server/counters.ts): those sent
 // before the response (the critical path, from the x-bench-sql-statements header) and those sent after it
-// (deferred work, from the Worker's running total); and what the audit queue's consumer sends per 100 events.
+// (deferred work, from the Worker's running total); the storage binding calls made before the response
+// (x-bench-storage-calls); and what the audit queue's consumer sends per 100 events.
 import pg from 'pg'
 import { BenchClient } from './session.mjs'
 import { putSigned } from './storage.mjs'
@@ -51,10 +52,11 @@ async function measure(client, label, path, options = {}) {
   const before = await totalStatements(client)
   const { body, headers } = await client.request(path, options)
   const criticalPath = Number(headers.get('x-bench-sql-statements'))
+  const storageCalls = Number(headers.get('x-bench-storage-calls'))
   // Deferred work starts once the response is out; give it time to finish before reading the total.
   await new Promise(resolve => setTimeout(resolve, 300))
   const afterResponse = (await totalStatements(client)) - before - criticalPath
-  return { row: { endpoint: label, criticalPath, afterResponse }, body }
+  return { row: { endpoint: label, criticalPath, afterResponse, storageCalls }, body }
 }
 
 export async function countStatements(baseURL) {

@@ -7,6 +7,7 @@ import { createError, getRequestHeader } from 'h3'
 
 const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0, auditSent: 0, auditEvents: 0, consumerStatements: 0 }
 const statementsByRequest = new WeakMap<H3Event, number>()
+const storageCallsByRequest = new WeakMap<H3Event, number>()
 
 export function benchEnabled(event: H3Event): boolean {
   return (event.context.cloudflare?.env as { GALLERY_BENCH?: string } | undefined)?.GALLERY_BENCH === '1'
@@ -39,6 +40,15 @@ export function countConsumerStatement(): void {
 
 export function statementsSent(event: H3Event): number {
   return statementsByRequest.get(event) ?? 0
+}
+
+/** Calls a request makes to the storage binding that reach storage (head, get, put, delete, list, multipart create). */
+export function countStorageCall(event: H3Event): void {
+  storageCallsByRequest.set(event, storageCallsMade(event) + 1)
+}
+
+export function storageCallsMade(event: H3Event): number {
+  return storageCallsByRequest.get(event) ?? 0
 }
 
 /** Request body bytes as the Worker receives them (declared length; a body without one is counted apart). */
