@@ -45,8 +45,8 @@ test('upload three files at once, download each, delete one; another user sees n
   await expect(rows).toHaveCount(2)
   // The undo toast names the file: the list must not.
   await expect(page.getByRole('list', { name: 'Your files' }).getByText('notes.txt')).toHaveCount(0)
-  // The DELETE goes out when the undo window closes.
-  await expect.poll(async () => (await page.request.get(downloadUrl)).status(), { timeout: uploadPolicy.undoDeleteMs + 30_000 }).toBe(404)
+  // The DELETE goes out when the undo window closes; the earlier download URL then reads only the key's tombstone.
+  await expect.poll(async () => (await page.request.get(downloadUrl)).headers()['x-amz-meta-tombstone'], { timeout: uploadPolicy.undoDeleteMs + 30_000 }).toBe('deleted')
   expect((await page.request.get(`/api/uploads/${uploadId}/download-url`)).status()).toBe(404)
 
   const otherContext = await newPersonContext(browser)

@@ -5,7 +5,8 @@ import { makePng } from '../support/png'
 import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
 
 // "Delete account" (Better Auth's delete-user, password re-entered): every object the user owns goes, and a
-// still-valid upload URL issued before the deletion cannot leave an ownerless object behind.
+// still-valid upload URL issued before the deletion cannot leave an ownerless object behind: the keys such URLs were
+// signed for hold one-byte tombstones that their write condition refuses.
 
 async function signedUpload(user: TestUser, filename: string, bytes: Uint8Array) {
   const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType: 'text/plain', fileSize: bytes.length } })
@@ -37,7 +38,7 @@ describe('account deletion', () => {
     expect(await objectExists(file.key)).toBe(true)
   })
 
-  it('deletes every object the user owns, then the rows; earlier URLs answer 404', async () => {
+  it('deletes every object the user owns, then the rows; earlier URLs read no file', async () => {
     const user = await signUp()
     const bystander = await signUp()
     const theirs = await committedUpload(bystander, 'theirs.txt')
@@ -57,8 +58,9 @@ describe('account deletion', () => {
     for (const key of [profile.key, ...files.map(file => file.key)]) expect(await objectExists(key), key).toBe(false)
     for (const url of [profileDownload, ...files.map(file => file.downloadUrl)]) {
       const earlier = await fetch(url)
-      await earlier.arrayBuffer()
-      expect(earlier.status).toBe(404)
+      // Only the one-byte tombstone that holds the key against earlier upload URLs.
+      expect((await earlier.arrayBuffer()).byteLength, url).toBe(1)
+      expect(earlier.headers.get('x-amz-meta-tombstone'), url).toBe('account-deleted')
     }
     expect(await sql('select id from "user" where id = $1', [user.id])).toHaveLength(0)
     expect(await sql('select id from upload where owner_id = $1', [user.id])).toHaveLength(0)
@@ -66,11 +68,12 @@ describe('account deletion', () => {
     expect((await api('/api/user/profile', { cookie: updatedCookie(user.cookie, response) })).status).toBe(401)
     expect((await api('/api/user/profile', { cookie: withoutSessionCache(user.cookie) })).status).toBe(401)
 
-    // The upload URL is still valid and storage accepts it; the cleanup deletes what it wrote.
-    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(200)
-    expect(await objectExists(pending.key)).toBe(true)
+    // The upload URL is still valid, but its key holds a tombstone it cannot write over; the cleanup keeps it there.
+    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(412)
+    expect(await objectExists(pending.key)).toBe(false)
     expect((await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`)).status).toBe(200)
-    await expect.poll(() => objectExists(pending.key), { timeout: 30_000 }).toBe(false)
+    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(412)
+    expect(await objectExists(pending.key)).toBe(false)
     // Recorded until no URL issued before the deletion can write any more.
     expect(await sql('select key from orphaned_object where key = $1', [pending.key])).toHaveLength(1)
 

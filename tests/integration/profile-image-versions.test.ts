@@ -22,9 +22,11 @@ async function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer>, filename: 
   return await put(await uploadUrl(user, bytes, filename), bytes)
 }
 
-async function put(signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>) {
+/** PUTs through an upload URL; `expected` is storage's answer (412: the key changed since the URL was signed). */
+async function put(signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>, expected = 200) {
   const response = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
-  expect(response.status).toBe(200)
+  await response.arrayBuffer()
+  expect(response.status).toBe(expected)
   return signed
 }
 
@@ -141,7 +143,7 @@ describe('keeping earlier profile images', () => {
     expect(await storedVersionObjects(user)).toHaveLength(5 + 1) // the rows' objects and the marker
   })
 
-  it('an upload URL issued before a restore cannot overwrite the restored image unkept', async () => {
+  it('an upload URL issued before a restore cannot overwrite the restored image', async () => {
     const user = await signUp()
     await upload(user, image(1), 'one.png')
     await upload(user, image(2), 'two.png')
@@ -149,12 +151,14 @@ describe('keeping earlier profile images', () => {
     const first = (await versions(user)).find(version => version.filename === 'one.png')!
     expect((await restore(user, first.id)).status).toBe(200)
 
-    await put(early, image(3))
-    expect((await current(user))!.bytes.equals(image(3))).toBe(true)
+    // Signed for the bytes the restore replaced: storage refuses it, and the restored image stays.
+    await put(early, image(3), 412)
+    expect((await current(user))!.bytes.equals(image(1))).toBe(true)
     const kept = await keptBytes(user)
     expect(kept.some(bytes => bytes.equals(image(1)))).toBe(true)
     expect(kept.some(bytes => bytes.equals(image(2)))).toBe(true)
-    // The next upload keeps the one the early URL wrote.
+    // A URL issued after the restore uploads, and the next presign keeps what it wrote.
+    await upload(user, image(3), 'three.png')
     await upload(user, image(4), 'four.png')
     expect((await keptBytes(user)).some(bytes => bytes.equals(image(3)))).toBe(true)
   })
@@ -195,7 +199,7 @@ describe('keeping earlier profile images', () => {
     await upload(user, image(1), 'one.png')
     const early = await uploadUrl(user, image(2), 'stray.png')
     expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
-    await put(early, image(2))
+    await put(early, image(2), 412)
 
     await uploadUrl(user, image(3), 'three.png')
     expect((await versions(user)).map(version => version.filename)).toEqual(['one.png'])
@@ -234,7 +238,14 @@ describe('keeping earlier profile images', () => {
     await upload(user, image(2), 'two.png')
     const first = (await versions(user))[0]!
 
-    const [restored] = await Promise.all([restore(user, first.id), upload(user, image(3), 'three.png')])
+    // The upload's PUT is refused (412) when the restore's copy changed the key after the URL was signed.
+    const racingUpload = async () => {
+      const signed = await uploadUrl(user, image(3), 'three.png')
+      const response = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image(3) })
+      await response.arrayBuffer()
+      expect([200, 412]).toContain(response.status)
+    }
+    const [restored] = await Promise.all([restore(user, first.id), racingUpload()])
     expect(restored.status).toBe(200)
     const now = await current(user)
     expect(now).not.toBeNull()
@@ -247,7 +258,7 @@ describe('keeping earlier profile images', () => {
     expect(kept.some(bytes => bytes.equals(image(1)))).toBe(true)
   })
 
-  it('an upload landing while a restore keeps the current image is kept too, before the copy overwrites it', async () => {
+  it('an upload URL issued before the image changed cannot land while a restore keeps the current image', async () => {
     const user = await signUp()
     await upload(user, image(1), 'one.png')
     const second = await uploadUrl(user, image(2), 'two.png') // keeps one.png
@@ -255,7 +266,8 @@ describe('keeping earlier profile images', () => {
     await put(second, image(2))
     const [first] = await versions(user)
 
-    // The restore copies two.png and then waits to record it, behind a lock the test holds; three.png lands meanwhile.
+    // The restore copies two.png and then waits to record it, behind a lock the test holds; three.png's URL, signed
+    // for one.png, is refused meanwhile, so nothing can land between the keep and the copy.
     const blocker = new pg.Client({ connectionString: inject('databaseUrl') })
     await blocker.connect()
     let restored: Response
@@ -266,7 +278,7 @@ describe('keeping earlier profile images', () => {
       const waiting = async () => Number((await sql<{ count: string }>(`select count(*) from pg_stat_activity
         where application_name = 'gallery-worker' and wait_event_type = 'Lock'`))[0]!.count)
       await expect.poll(waiting, { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
-      await put(third, image(3))
+      await put(third, image(3), 412)
       await blocker.query('commit')
       restored = await restoring
     }
@@ -276,7 +288,7 @@ describe('keeping earlier profile images', () => {
     expect(restored.status, await restored.clone().text()).toBe(200)
     expect((await current(user))!.bytes.equals(image(1))).toBe(true)
     const kept = await keptBytes(user)
-    for (const candidate of [image(1), image(2), image(3)]) expect(kept.some(bytes => bytes.equals(candidate))).toBe(true)
+    for (const candidate of [image(1), image(2)]) expect(kept.some(bytes => bytes.equals(candidate))).toBe(true)
   })
 
   it('deletes one version: object and row', async () => {

@@ -35,7 +35,7 @@ describe('POST /api/user/profile/image', () => {
     const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
 
     expect(Object.keys(signed).sort()).toEqual(
-      ['contentType', 'expiresIn', 'fileSize', 'key', 'originalFilename', 'presignedUrl', 'uploadedAt', 'uploadedBy'])
+      ['contentType', 'expiresIn', 'fileSize', 'headers', 'key', 'originalFilename', 'presignedUrl', 'uploadedAt', 'uploadedBy'])
     expect(signed).toMatchObject({ contentType: 'image/png', fileSize: imageA.length, expiresIn: 86400, uploadedBy: user.id, originalFilename: 'a.png' })
     expect(signed.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(new Date(signed.uploadedAt).toISOString()).toBe(signed.uploadedAt)
@@ -201,7 +201,10 @@ describe('DELETE /api/user/profile/image', () => {
     const response = await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })
     expect(response.status).toBe(200)
     expect(await profileImage(user)).toEqual({ hasImage: false })
-    expect((await fetch(before.downloadUrl!)).status).toBe(404)
+    // The earlier download URL reads only the one-byte tombstone that now holds the key.
+    const earlier = await fetch(before.downloadUrl!)
+    expect((await earlier.arrayBuffer()).byteLength).toBe(1)
+    expect(earlier.headers.get('x-amz-meta-tombstone')).toBe('removed')
 
     const again = await requestUpload(user, { contentType: 'image/png', fileSize: imageB.length })
     expect(again.key).toBe(signed.key)

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { createSigner } from '../../server/utils/r2'
-import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
+import { api, baseURL, objectExists, signUp, sql, storedAt, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
 import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedGenericUpload } from '../support/storage'
 
@@ -34,18 +34,12 @@ async function plant(key: string, bytes: Buffer<ArrayBuffer>, contentType: strin
   expect((await fetch(url, { method: 'PUT', headers, body: bytes })).status).toBe(200)
 }
 
-async function objectExists(key: string) {
-  const response = await fetch(await storage().presignGet({ key, expiresIn: 60 }))
-  await response.arrayBuffer()
-  return response.status === 200
-}
-
 describe('POST /api/uploads/pre-signed-url', () => {
   it('records a pending upload and answers the spec fields plus uploadId', async () => {
     const user = await signUp()
     const signed = await requestUpload(user, { filename: 'notes.txt', contentType: 'text/plain', fileSize: 12 })
     expect(Object.keys(signed).sort()).toEqual(
-      ['contentType', 'expiresIn', 'fileSize', 'key', 'originalFilename', 'presignedUrl', 'uploadId', 'uploadedAt', 'uploadedBy'])
+      ['contentType', 'expiresIn', 'fileSize', 'headers', 'key', 'originalFilename', 'presignedUrl', 'uploadId', 'uploadedAt', 'uploadedBy'])
     expect(signed).toMatchObject({ contentType: 'text/plain', fileSize: 12, expiresIn: 86400, uploadedBy: user.id, originalFilename: 'notes.txt' })
     expect(signed.key).toMatch(/^[0-9a-f-]{36}\.txt$/)
     const [row] = await sql<{ owner_id: string, key: string, status: string, declared_size: string }>(
@@ -279,11 +273,11 @@ describe('orphan cleanup (the cron task, run through wrangler dev --test-schedul
     const fresh = await uploadFile(user, 'fresh.txt', Buffer.from('fresh'))
     const committed = await uploadFile(user, 'kept.txt', Buffer.from('kept'))
     expect((await complete(user, committed.uploadId)).status).toBe(200)
-    // Deleted while its URL still lived, then written again through that URL: the tombstone must catch it.
+    // Deleted while its URL still lived, then sent again through that URL: the key's tombstone refuses it.
     const deletedThenRewritten = await uploadFile(user, 'ghost.txt', Buffer.from('ghost'))
     expect((await api(`/api/uploads/${deletedThenRewritten.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
-    expect((await fetch(deletedThenRewritten.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(deletedThenRewritten), body: Buffer.from('ghost') })).status).toBe(200)
-    expect(await objectExists(deletedThenRewritten.key)).toBe(true)
+    expect((await fetch(deletedThenRewritten.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(deletedThenRewritten), body: Buffer.from('ghost') })).status).toBe(412)
+    expect(await storedAt(deletedThenRewritten.key)).toEqual({ kind: 'tombstone', reason: 'deleted' })
     // Age them past their URL's expiry plus the margin (the committed one too: status must protect it).
     await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = any($1)`,
       [[staleWithObject.uploadId, staleWithoutObject.uploadId, committed.uploadId, deletedThenRewritten.uploadId]])
@@ -294,7 +288,7 @@ describe('orphan cleanup (the cron task, run through wrangler dev --test-schedul
     await expect.poll(async () => (await sql('select id from upload where id = any($1)',
       [[staleWithObject.uploadId, staleWithoutObject.uploadId, deletedThenRewritten.uploadId]])).length, { timeout: 10_000 }).toBe(0)
     expect(await objectExists(staleWithObject.key)).toBe(false)
-    expect(await objectExists(deletedThenRewritten.key)).toBe(false)
+    expect(await storedAt(deletedThenRewritten.key)).toBeNull()
     const remaining = await sql<{ id: string, status: string }>('select id, status from upload where id = any($1) order by status',
       [[fresh.uploadId, committed.uploadId]])
     expect(remaining).toEqual([{ id: committed.uploadId, status: 'committed' }, { id: fresh.uploadId, status: 'pending' }])

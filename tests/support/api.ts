@@ -72,11 +72,22 @@ export async function sql<T extends pg.QueryResultRow>(text: string, values: unk
   }
 }
 
-/** Whether the local bucket holds `key`, asked over the S3 endpoint with the storage keys (not through the app). */
-export async function objectExists(key: string): Promise<boolean> {
+/**
+ * What the local bucket holds at `key`, asked over the S3 endpoint with the storage keys (not through the app): an
+ * object, the empty tombstone that holds a deleted key against earlier upload URLs (with its reason), or nothing.
+ */
+export async function storedAt(key: string): Promise<{ kind: 'object', bytes: Buffer } | { kind: 'tombstone', reason: string } | null> {
   const { accessKeyId, secretAccessKey } = localS3Credentials()
   const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
   const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))
-  await response.arrayBuffer()
-  return response.status === 200
+  const bytes = Buffer.from(await response.arrayBuffer())
+  if (response.status === 404) return null
+  if (response.status !== 200) throw new Error(`storage answered ${response.status} for ${key}`)
+  const reason = response.headers.get('x-amz-meta-tombstone')
+  return reason ? { kind: 'tombstone', reason } : { kind: 'object', bytes }
+}
+
+/** Whether the local bucket holds an object at `key`; a tombstone is no object. */
+export async function objectExists(key: string): Promise<boolean> {
+  return (await storedAt(key))?.kind === 'object'
 }
