@@ -9,10 +9,11 @@ import type { BetterAuthPlugin } from 'better-auth'
 const PATHS_THAT_MUST_NOT_SET_IMAGE = new Set(['/sign-up/email', '/update-user'])
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-function trustedOriginsFor(request: Request | undefined, configuredUrl: string | undefined): string[] {
+/** Origins besides the request's own that count as this site (Better Auth's check and server/middleware/cross-site.ts). */
+export function trustedOriginsFor(requestUrl: string | undefined, configuredUrl: string | undefined): string[] {
   const origins = configuredUrl ? [new URL(configuredUrl).origin] : []
-  if (!request) return origins
-  const url = new URL(request.url)
+  if (!requestUrl) return origins
+  const url = new URL(requestUrl)
   // A local run is reached as localhost or 127.0.0.1 interchangeably; trust both on the same port.
   if (LOCAL_HOSTS.has(url.hostname)) {
     for (const host of LOCAL_HOSTS) origins.push(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`)
@@ -50,7 +51,7 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
     secret: env.BETTER_AUTH_SECRET,
     // Production pins BETTER_AUTH_URL; a local run answers on whichever host it was reached.
     baseURL: env.BETTER_AUTH_URL ?? requestOrigin,
-    trustedOrigins: request => trustedOriginsFor(request, env.BETTER_AUTH_URL),
+    trustedOrigins: request => trustedOriginsFor(request?.url, env.BETTER_AUTH_URL),
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: { user: tables.user, session: tables.session, account: tables.account, verification: tables.verification, rateLimit: tables.rateLimit },

@@ -11,6 +11,11 @@ export const authConfig = {
   sessionCacheSeconds: 300,
 } as const
 
+export const requestConfig = {
+  /** The largest JSON body the API reads: its biggest legitimate body (100 recorded parts) is under 10 KiB. */
+  maxJsonBodyBytes: 64 * 1024,
+} as const
+
 export const healthConfig = {
   probeTimeoutMs: 3000,
   /** How long an anonymous /api/health answer is reused (local callers always get a live probe). */
@@ -63,7 +68,7 @@ export const uploadsConfig = {
 export const rateLimitConfig = {
   uploadUrls: { binding: 'UPLOAD_URL_LIMITER', limit: 30, periodSeconds: 60, what: 'uploads' },
   downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60, what: 'downloads' },
-  /** Commits and deletes: each costs storage calls and writes. */
+  /** Commits, deletes and profile updates: each costs writes (and storage calls or a session-cache drop). */
   changes: { binding: 'CHANGE_LIMITER', limit: 60, periodSeconds: 60, what: 'changes' },
   /** Multipart part URLs signed and parts recorded: a 5 GiB file is ~100 parts, each signed once and recorded once. */
   multipartParts: { binding: 'MULTIPART_PART_LIMITER', limit: 600, periodSeconds: 60, what: 'file parts' },

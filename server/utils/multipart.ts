@@ -95,12 +95,16 @@ export async function signParts(event: H3Event, upload: MultipartUploadRow, part
 
 /**
  * Completes the upload in storage with the recorded parts, then commits it after the same checks as a single upload.
- * A repeated call after storage already completed it (the first answer was lost) finds the object and commits.
+ * A repeated call after storage already completed it (the first answer was lost) finds the object and commits; one
+ * racing a completion that committed answers the committed upload.
  */
 export async function completeMultipart(event: H3Event, db: Database, upload: MultipartUploadRow) {
   const parts = await recordedParts(db, upload.id)
   const partCount = partCountOf(upload)
   if (parts.length !== partCount) {
+    // A parallel completion that committed meanwhile took the part rows with it.
+    const committed = await committedUpload(db, upload)
+    if (committed) return committed
     const recorded = new Set(parts.map(part => part.partNumber))
     const missing = Array.from({ length: partCount }, (_, index) => index + 1).filter(partNumber => !recorded.has(partNumber))
     throw createError({
@@ -116,13 +120,18 @@ export async function completeMultipart(event: H3Event, db: Database, upload: Mu
   catch (error) {
     const stored = await bucket.head(upload.key)
     if (!stored) {
+      const committed = await committedUpload(db, upload)
+      if (committed) return committed
       console.warn(JSON.stringify({ event: 'multipart.complete_refused', uploadId: upload.id, error: error instanceof Error ? error.message.slice(0, 200) : 'Error' }))
       throw createError({ statusCode: 409, message: 'Storage refused to assemble the parts (a part is missing or its ETag does not match). Upload the file again.' })
     }
   }
-  const committed = await commitVerifiedUpload(db, bucket, upload, await bucket.head(upload.key))
-  await db.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, upload.id))
-  return committed
+  return commitVerifiedUpload(db, bucket, upload, await bucket.head(upload.key))
+}
+
+/** Part rows serve only an upload still being assembled. */
+export async function forgetParts(db: Database, uploadId: string): Promise<void> {
+  await db.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, uploadId))
 }
 
 /** Aborts a multipart upload in storage; one that is already gone (completed or aborted) counts as aborted. */

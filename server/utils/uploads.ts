@@ -108,10 +108,26 @@ export async function commitVerifiedUpload(db: Database, bucket: R2Bucket, uploa
     const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
     throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
   }
-  const [committed] = await db.update(tables.upload)
-    .set({ status: 'committed', committedAt: new Date(), multipartId: null })
-    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
-    .returning()
-  if (!committed) throw createError({ statusCode: 409, message: 'The upload changed while completing; refresh and try again' })
-  return toUploadView(committed)
+  // One transaction: a commit whose answer is lost has dropped its part rows too, and a parallel commit waits on the
+  // row lock, then sees the committed row below.
+  const committed = await db.transaction(async (tx) => {
+    const [row] = await tx.update(tables.upload)
+      .set({ status: 'committed', committedAt: new Date(), multipartId: null })
+      .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
+      .returning()
+    if (row) await tx.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, upload.id))
+    return row
+  })
+  if (committed) return toUploadView(committed)
+  // Another completion of the same upload got there first: answer what it committed.
+  const settled = await committedUpload(db, upload)
+  if (settled) return settled
+  throw createError({ statusCode: 409, message: 'The upload changed while completing; refresh and try again' })
+}
+
+/** The upload as committed, or null while it is not (yet) committed. */
+export async function committedUpload(db: Database, upload: Pick<UploadRow, 'id' | 'ownerId'>) {
+  const [row] = await db.select().from(tables.upload)
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'committed')))
+  return row ? toUploadView(row) : null
 }

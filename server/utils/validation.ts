@@ -34,6 +34,9 @@ export async function readValidatedJson<T extends z.ZodType>(event: H3Event, sch
   if (mediaType !== 'application/json') {
     throw createError({ statusCode: 415, message: 'Send the request body as application/json' })
   }
+  // The body is already in memory (Nitro's Workers entry buffers it); measure it before JSON.parse does any work.
+  const raw = await readRawBody(event, false)
+  if (raw && raw.length > requestConfig.maxJsonBodyBytes) throw createError(BODY_TOO_LARGE)
   const validate = validateWith(schema)
   return readValidatedBody(event, (body) => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {

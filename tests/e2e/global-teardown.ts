@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { findSecrets, recordedUsers, scannedBodies, userSecrets, watchedSecrets } from './secrets'
 
 // The secrets suite's second half: everything the worker printed during the whole E2E run, scanned for the worker's
-// secrets and for the test users' emails and session tokens.
+// secrets, the test users' emails and session tokens, signed URLs and query parameters.
 export default function checkWorkerLogForSecrets() {
   const log = readFileSync(process.env.GALLERY_WORKER_LOG!, 'utf8')
   const lines = log.split('\n')
@@ -13,6 +13,8 @@ export default function checkWorkerLogForSecrets() {
     // A signed URL is a bearer credential too: only its path may ever be logged.
     // (wrangler's local proxy echoes the URL of a request the browser aborted; that line is the dev server's own.)
     ...(/X-Amz-(Signature|Credential)=/.test(line) && !line.includes('Error inside ProxyWorker') ? [`a signed URL on log line ${index + 1}`] : []),
+    // A failed query's values (ids, keys, filenames) are only ever logged as `params: [redacted]`.
+    ...(/params: (?!\[redacted\])/.test(line) ? [`query parameters on log line ${index + 1}`] : []),
   ])
   const bodies = scannedBodies(process.env.GALLERY_RESPONSE_SCAN!)
   const signedIn = users.filter(user => user.sessionCookies.length).length

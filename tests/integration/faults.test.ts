@@ -30,6 +30,7 @@ const origin = `http://localhost:${PORT}`
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>
 let server: Awaited<ReturnType<typeof startTestServer>>
 let cookie = ''
+let userId = ''
 const EMAIL = 'fault@example.com'
 const PASSWORD = 'correct-horse-battery'
 const NEW_EMAIL = 'fault-new@example.com'
@@ -58,6 +59,7 @@ beforeAll(async () => {
   })
   expect(response.status).toBe(200)
   cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+  userId = (await response.json() as { user: { id: string } }).user.id
 })
 
 afterAll(async () => {
@@ -236,6 +238,26 @@ describe('audit events signed while Postgres is down', () => {
   })
 })
 
+// A filename shaped like an email, as a person may well name a file.
+const FILENAME = 'jane.roe@private-mail.example.txt'
+
+describe('a query that fails for a reason of its own', () => {
+  it('answers a JSON 500 (its log line is scanned below)', async () => {
+    // A constraint the insert breaks: the failure Drizzle wraps with the values, then h3 wraps again.
+    await sql(`alter table upload add constraint fault_probe check (original_filename <> '${FILENAME}') not valid`)
+    try {
+      const response = await fetch(`${origin}/api/uploads/pre-signed-url`, {
+        method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ filename: FILENAME, contentType: 'text/plain', fileSize: 1 }),
+      })
+      expect(response.status).toBe(500)
+      expect(await response.json()).toMatchObject({ statusCode: 500 })
+    }
+    finally {
+      await sql('alter table upload drop constraint fault_probe')
+    }
+  })
+})
+
 describe('the worker log, outages included', () => {
   it('holds neither the email nor the session token', async () => {
     const read = () => readFileSync(logFile, 'utf8')
@@ -249,6 +271,23 @@ describe('the worker log, outages included', () => {
     const sessionCookie = cookie.split('; ').find(pair => pair.startsWith('better-auth.session_token='))!.split('=').slice(1).join('=')
     const secrets = userSecrets([{ email: EMAIL, sessionCookies: [sessionCookie] }, { email: NEW_EMAIL, sessionCookies: [] }])
     const leaks = lines.flatMap((line, index) => findSecrets(line, secrets).map(name => `${name} on log line ${index + 1}`))
+    expect(leaks).toEqual([])
+  })
+
+  it('holds no query parameters, keys, filenames or signed URLs', async () => {
+    const read = () => readFileSync(logFile, 'utf8')
+    // The failed insert was logged, so the scan covers the line that would carry its values.
+    await expect.poll(read, { timeout: 10_000 }).toMatch(/\[request error\].*pre-signed-url/)
+    const lines = read().split('\n')
+    const keys = (await sql<{ key: string }>('select key from upload')).map(row => row.key)
+    expect(keys.length).toBeGreaterThan(0)
+    const leaks = lines.flatMap((line, index) => [
+      ...[userId, FILENAME, 'private-mail', ...keys].filter(value => line.includes(value)).map(value => `${value} on log line ${index + 1}`),
+      ...(/params: (?!\[redacted\])/.test(line) ? [`query parameters on log line ${index + 1}`] : []),
+      ...(/X-Amz-(Signature|Credential)=/.test(line) ? [`a signed URL on log line ${index + 1}`] : []),
+      // The key of the refused insert is in no row; any `<uuid>.txt` is one.
+      ...(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.txt/.test(line) ? [`a key on log line ${index + 1}`] : []),
+    ])
     expect(leaks).toEqual([])
   })
 })

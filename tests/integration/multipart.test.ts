@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { AwsClient } from 'aws4fetch'
-import { describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { describe, expect, inject, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { multipartPolicy } from '../../shared/utils/policy'
 import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../support/api'
@@ -340,5 +341,88 @@ describe('multipart uploads', () => {
     await expect.poll(async () => (await sql('select id from upload where id = $1', [upload.id])).length, { timeout: 20_000 }).toBe(0)
     expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 3) })).status).toBe(404)
     expect(await objectExists(upload.key)).toBe(false)
+  })
+})
+
+/** A connection of the test's own holding a lock (taken by `statement`) until `release`. */
+async function holdLock(statement: string, values: unknown[] = []) {
+  const blocker = new pg.Client({ connectionString: inject('databaseUrl') })
+  await blocker.connect()
+  await blocker.query('begin')
+  await blocker.query(statement, values)
+  let released: Promise<void> | undefined
+  return {
+    /** The pids of the worker's statements starting with `prefix` that wait on a lock. */
+    waiting: async (prefix: string) => (await sql<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'gallery-worker'
+      and datname = current_database() and wait_event_type = 'Lock' and query like $1`, [`${prefix}%`])).map(row => row.pid),
+    release: () => released ??= blocker.end(),
+  }
+}
+
+describe('completing an upload in parts more than once', () => {
+  const partRows = (id: string) => sql('select part_number from multipart_upload_part where upload_id = $1', [id])
+
+  async function readyUpload() {
+    const user = await signUp()
+    const bytes = randomBytes(FILE_SIZE)
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, bytes, all(upload))
+    return { user, upload, bytes }
+  }
+
+  it('parallel completes all answer the committed upload', async () => {
+    const { user, upload, bytes } = await readyUpload()
+    // All three get as far as committing the row, then go one at a time.
+    const hold = await holdLock('select id from upload where id = $1 for update', [upload.id])
+    let responses: Response[]
+    try {
+      const pending = Array.from({ length: 3 }, () => complete(user, upload.id))
+      await expect.poll(async () => (await hold.waiting('update "upload"')).length, { timeout: 30_000 }).toBe(3)
+      await hold.release()
+      responses = await Promise.all(pending)
+    }
+    finally {
+      await hold.release()
+    }
+    const bodies = await Promise.all(responses.map(async response => ({ status: response.status, body: await response.json() })))
+    for (const { status, body } of bodies) {
+      expect(status, JSON.stringify(body)).toBe(200)
+      expect(body).toEqual(bodies[0]!.body)
+    }
+    expect(bodies[0]!.body).toMatchObject({ id: upload.id, status: 'committed' })
+    expect(await partRows(upload.id)).toEqual([])
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+  })
+
+  it('a complete whose connection died answers 503; the retry answers the committed upload and its part rows are gone', async () => {
+    const { user, upload, bytes } = await readyUpload()
+    // The commit's part delete waits here (reads still pass); then its connection dies.
+    const hold = await holdLock('lock table multipart_upload_part in exclusive mode')
+    let first: Response
+    try {
+      const pending = complete(user, upload.id)
+      await expect.poll(async () => (await hold.waiting('delete from "multipart_upload_part"')).length, { timeout: 30_000 }).toBe(1)
+      const [pid] = await hold.waiting('delete from "multipart_upload_part"')
+      await sql('select pg_terminate_backend($1)', [pid])
+      first = await pending
+    }
+    finally {
+      await hold.release()
+    }
+    expect(first.status).toBe(503)
+    expect(await first.json()).toMatchObject({ statusCode: 503 })
+    const retried = await completeOk(user, upload.id)
+    expect(await retried.json()).toMatchObject({ id: upload.id, status: 'committed', size: FILE_SIZE })
+    expect(await partRows(upload.id)).toEqual([])
+    expect((await download(user, upload.id)).equals(bytes)).toBe(true)
+  })
+
+  it('DELETE /api/uploads/:id drops the part rows of an upload in parts at once', async () => {
+    const user = await signUp()
+    const upload = await create(user, FILE_SIZE)
+    await sendParts(user, upload, randomBytes(FILE_SIZE), [1, 2])
+    expect(await partRows(upload.id)).toHaveLength(2)
+    expect((await api(`/api/uploads/${upload.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
+    expect(await partRows(upload.id)).toEqual([])
   })
 })

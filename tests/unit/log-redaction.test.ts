@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { DrizzleQueryError } from 'drizzle-orm/errors'
+import { createError } from 'h3'
 import { authLogLine, describeForLog, redactError, redactText } from '../../server/utils/log-redaction'
 
 const TOKEN = 'GWzPkjPpkkGTsHQr0CV3O2cKka69eyVE'
@@ -31,6 +32,11 @@ describe('redactText', () => {
     expect(redactText(`Sign-up attempt for existing email: ${EMAIL}`)).toBe('Sign-up attempt for existing email: [email]')
   })
 
+  it('keeps only the path of a signed URL', () => {
+    const url = 'http://localhost:8787/cdn-cgi/local/r2/s3/gallery/k.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2Fb&X-Amz-Signature=abc123'
+    expect(redactText(`GET ${url} 200`)).toBe('GET http://localhost:8787/cdn-cgi/local/r2/s3/gallery/k.png?[signed] 200')
+  })
+
   it('leaves ordinary text alone', () => {
     expect(redactText('The database is unavailable right now.')).toBe('The database is unavailable right now.')
   })
@@ -58,6 +64,22 @@ describe('redactError', () => {
     expect(printed(outer)).not.toContain(EMAIL)
     expect(printed(outer)).not.toContain(TOKEN)
     expect(outer.statusCode).toBe(500)
+  })
+
+  it('reaches a Drizzle error h3 wrapped, whose stack it made a read-only getter', () => {
+    const KEY = '5f0c2a8e-9d1b-4c3e-8f7a-1b2c3d4e5f60.txt'
+    const FILENAME = 'jane.roe@private-mail.example.txt'
+    const USER_ID = 'Zq3uYt7Vb9Lm2Np4Rs6Tw8Xy'
+    const driver = Object.assign(new Error('new row for relation "upload" violates check constraint'), { code: '23514' })
+    const failed = new DrizzleQueryError('select * from reserve_upload($1, $2, $3)', [USER_ID, KEY, FILENAME], driver)
+    // What h3 does to any non-H3 error a handler throws.
+    const wrapped = createError(failed)
+    expect(printed(wrapped)).toContain(KEY)
+    redactError(wrapped)
+    const text = printed(wrapped)
+    for (const value of [USER_ID, KEY, FILENAME, 'private-mail']) expect(text).not.toContain(value)
+    expect(text).toContain('params: [redacted]')
+    expect(text).toContain('reserve_upload')
   })
 
   it('stops at a cycle and ignores what is not an object', () => {

@@ -12,6 +12,8 @@ export default defineEventHandler(async (event) => {
     .where(and(where, ne(tables.upload.status, 'deleted'))).returning()
   if (!upload) throw createError(UPLOAD_NOT_FOUND)
   await discardStoredUpload(useEnv(event).GALLERY, upload)
+  // The part rows of an aborted upload go now.
+  if (upload.multipartId) await forgetParts(db, upload.id)
   // While its upload URL is valid the key holds a tombstone, and the row stays so the cleanup removes it after expiry.
   if (upload.expiresAt <= orphanCutoff()) await db.delete(tables.upload).where(where)
   recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })

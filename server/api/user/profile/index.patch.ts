@@ -3,6 +3,8 @@ import { eq } from 'drizzle-orm'
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const { name } = await readValidatedJson(event, profileUpdateSchema)
+  // Each update is a write and drops the session cache: counted with the other changes (a refused body is neither).
+  await enforceRateLimit(event, 'changes', user.id)
   // Only the name is written: `image` (the storage key) is never part of a profile update.
   const [updated] = await useDB(event).update(tables.user)
     .set({ name, updatedAt: new Date() })
