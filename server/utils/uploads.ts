@@ -108,16 +108,19 @@ export async function commitVerifiedUpload(db: Database, bucket: R2Bucket, uploa
     const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
     throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
   }
-  // One transaction: a commit whose answer is lost has dropped its part rows too, and a parallel commit waits on the
-  // row lock, then sees the committed row below.
-  const committed = await db.transaction(async (tx) => {
-    const [row] = await tx.update(tables.upload)
-      .set({ status: 'committed', committedAt: new Date(), multipartId: null })
-      .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
-      .returning()
-    if (row) await tx.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, upload.id))
-    return row
-  })
+  const commit = (client: Pick<Database, 'update'>) => client.update(tables.upload)
+    .set({ status: 'committed', committedAt: new Date(), multipartId: null })
+    .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
+    .returning()
+  // In parts, one transaction: a commit whose answer is lost has dropped its part rows too, and a parallel commit
+  // waits on the row lock, then sees the committed row below. A single PUT has no part rows.
+  const [committed] = upload.multipartId
+    ? await db.transaction(async (tx) => {
+        const rows = await commit(tx)
+        if (rows.length > 0) await tx.delete(tables.multipartUploadPart).where(eq(tables.multipartUploadPart.uploadId, upload.id))
+        return rows
+      })
+    : await commit(db)
   if (committed) return toUploadView(committed)
   // Another completion of the same upload got there first: answer what it committed.
   const settled = await committedUpload(db, upload)
