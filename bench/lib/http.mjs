@@ -3,7 +3,7 @@
 import autocannon from 'autocannon'
 import { waitForAuditQueue } from './server.mjs'
 import { BenchClient } from './session.mjs'
-import { putSigned } from './storage.mjs'
+import { pngLike, putSigned } from './storage.mjs'
 
 const IMAGE_BYTES = 1024
 
@@ -17,7 +17,7 @@ function runAutocannon(options) {
 async function userWithImage(baseURL) {
   const client = await new BenchClient(baseURL).signUp('Load User')
   const signed = (await client.request('/api/user/profile/image', { method: 'POST', json: { contentType: 'image/png', fileSize: IMAGE_BYTES } })).body
-  await putSigned(signed, Buffer.alloc(IMAGE_BYTES))
+  await putSigned(signed, pngLike(IMAGE_BYTES))
   return client
 }
 

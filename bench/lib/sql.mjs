@@ -4,7 +4,7 @@
 // (x-bench-storage-calls); and what the audit queue's consumer sends per 100 events.
 import pg from 'pg'
 import { BenchClient } from './session.mjs'
-import { putSigned } from './storage.mjs'
+import { pngLike, putSigned } from './storage.mjs'
 
 const PNG_BYTES = 1024
 
@@ -24,7 +24,7 @@ async function until(condition, what, timeoutMs = 60_000) {
 export async function countConsumerStatements(baseURL, databaseUrl, events = 100) {
   const client = await new BenchClient(baseURL).signUp('Consumer Counter')
   const signed = (await client.request('/api/user/profile/image', { method: 'POST', json: { contentType: 'image/png', fileSize: PNG_BYTES } })).body
-  await putSigned(signed, Buffer.alloc(PNG_BYTES))
+  await putSigned(signed, pngLike(PNG_BYTES))
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   try {
@@ -70,7 +70,7 @@ export async function countStatements(baseURL) {
   const imageBody = { contentType: 'image/png', fileSize: PNG_BYTES, originalFilename: 'avatar.png' }
 
   const first = await run('POST /api/user/profile/image (first: key assigned)', '/api/user/profile/image', { method: 'POST', json: imageBody })
-  await putSigned(first, Buffer.alloc(PNG_BYTES))
+  await putSigned(first, pngLike(PNG_BYTES))
   // History on: the first presign after a new image keeps the old one (a copy in storage, a row); one after that finds
   // it kept already (two HEADs, no SQL), as every presign does while the image stays the same.
   await run('POST /api/user/profile/image (after a new upload: version kept)', '/api/user/profile/image', { method: 'POST', json: imageBody })

@@ -2,7 +2,7 @@
 // default keepVersions (5) and one with PROFILE_IMAGE_KEEP_VERSIONS=0, so the README can show them side by side.
 import autocannon from 'autocannon'
 import { BenchClient } from './session.mjs'
-import { putSigned } from './storage.mjs'
+import { pngLike, putSigned } from './storage.mjs'
 
 const IMAGE_BYTES = 1024
 const CYCLES = 20
@@ -19,7 +19,7 @@ const stats = async client => (await client.request('/__bench/stats', { cookie: 
 
 /**
  * Sequential presigns right after a new image was PUT (history on: a copy and an insert) and right after another
- * presign (nothing changed: two HEADs, no SQL), their SQL statements, the Worker's request-body bytes over all the
+ * presign (nothing changed: two storage reads, no SQL), their SQL statements, the Worker's request-body bytes over all the
  * uploads, then the unchanged presign under load.
  */
 export async function measureProfilePresign(baseURL, { durationSeconds, connections = 10 }) {
@@ -29,7 +29,7 @@ export async function measureProfilePresign(baseURL, { durationSeconds, connecti
   const changed = []
   const unchanged = []
   for (let i = 0; i < CYCLES; i++) {
-    await putSigned(signed, Buffer.alloc(IMAGE_BYTES, i + 1)) // new bytes every cycle
+    await putSigned(signed, pngLike(IMAGE_BYTES, i + 1)) // new bytes every cycle
     const afterUpload = await timedPresign(client)
     changed.push(afterUpload)
     const again = await timedPresign(client)
