@@ -111,7 +111,7 @@ export const presignEvent = pgTable('presign_event', {
   check('presign_event_action_check', sql`${table.action} in ('put', 'get', 'delete')`),
 ])
 
-// Audit messages the queue gave up on (gallery-audit-dlq), kept whole for inspection and replay (README).
+// Audit messages the queue gave up on (gallery-audit-dlq), kept whole for inspection and replay (docs/security.md).
 // No foreign key: a message whose user is gone must still land here.
 export const auditDeadLetter = pgTable('audit_dead_letter', {
   eventId: uuid('event_id').primaryKey(),

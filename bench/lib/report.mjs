@@ -1,4 +1,4 @@
-// The benchmark's figures as Markdown tables (ready for the README) on stdout.
+// The benchmark's figures as Markdown tables (ready for docs/benchmarks.md) on stdout.
 const KiB = 1024
 
 function table(headers, rows) {

@@ -106,7 +106,7 @@ export const multipartPolicy = {
   /**
    * Parts grow past the minimum so that a file needs about this many. Each part costs a PUT, a record request and its
    * share of signing, on the Worker too (~20 ms of its CPU per JSON request locally); fewer, larger parts cost more on a
-   * reload (the parts in flight, ≤ 4/32 of the file, start over) and on a failed part (1/32 re-sent). See README.
+   * reload (the parts in flight, ≤ 4/32 of the file, start over) and on a failed part (1/32 re-sent). See docs/architecture.md and docs/benchmarks.md.
    */
   targetParts: 32,
   /** Parts the browser sends at once, and URLs it asks for per signing request. */

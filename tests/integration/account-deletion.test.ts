@@ -64,7 +64,7 @@ describe('account deletion', () => {
     }
     expect(await sql('select id from "user" where id = $1', [user.id])).toHaveLength(0)
     expect(await sql('select id from upload where owner_id = $1', [user.id])).toHaveLength(0)
-    // The browser's cookies are cleared; elsewhere the session is gone once the cookie cache lapses (README).
+    // The browser's cookies are cleared; elsewhere the session is gone once the cookie cache lapses (docs/security.md).
     expect((await api('/api/user/profile', { cookie: updatedCookie(user.cookie, response) })).status).toBe(401)
     expect((await api('/api/user/profile', { cookie: withoutSessionCache(user.cookie) })).status).toBe(401)
 

@@ -49,10 +49,10 @@ describe('npm run db:hyperdrive', () => {
     expect(run.stdout + run.stderr).not.toContain('hunter2')
   })
 
-  it('is the npm script the README deploy step runs', () => {
+  it('is the npm script the deploy guide\'s step runs', () => {
     expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts['db:hyperdrive']).toBe('node scripts/hyperdrive.mjs')
-    const readme = readFileSync('README.md', 'utf8')
-    const deploy = readme.slice(readme.indexOf('## Deploy'), readme.indexOf('\n## ', readme.indexOf('## Deploy')))
+    const readme = readFileSync('docs/deploy.md', 'utf8')
+    const deploy = readme.slice(readme.indexOf('## Steps'), readme.indexOf('\n## ', readme.indexOf('## Steps')))
     const step = /^4\. \*\*Hyperdrive\*\*[\s\S]*?(?=^5\. )/m.exec(deploy)?.[0]
     expect(step).toContain('npm run db:hyperdrive')
     expect(step).toContain('--caching-disabled')
