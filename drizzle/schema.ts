@@ -140,7 +140,7 @@ export const orphanedObject = pgTable('orphaned_object', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 })
 
-// Earlier profile images (issue 14): each row is one object under `<user.image>/v/<uuid>`, a copy made in storage of
+// Earlier profile images: each row is one object under `<user.image>/v/<uuid>`, a copy made in storage of
 // what the stable key held before an upload or restore replaced it. `source_etag` is that object's ETag, so an
 // unchanged current image is not kept twice.
 export const profileImageVersion = pgTable('profile_image_version', {

@@ -1,7 +1,7 @@
 // `npm run r2:cors`: sets the `gallery` bucket's CORS rule for the site's origin (`--origin https://…`, else
 // BETTER_AUTH_URL) with only what browsers send: PUT uploads, GET/HEAD downloads, the signed header names (the write
 // condition included).
-// `--any-origin` allows every origin (r2/cors.json, the spec's example); `--print` prints the rule instead of applying it.
+// `--any-origin` allows every origin (as r2/cors.json does); `--print` prints the rule instead of applying it.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

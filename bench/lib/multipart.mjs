@@ -1,4 +1,4 @@
-// Large files in parts (issue 16), from real Chromium through the /uploads page:
+// Large files in parts, from real Chromium through the /uploads page:
 // 1. an upload of BENCH_MULTIPART_MIB (default 1024) MiB, wall time from choosing the file to "done", against curl
 //    PUTting the same file in one request to the same local S3 endpoint right after it; BENCH_MULTIPART_RUNS (default 3)
 //    such pairs, the ratio being the median pair's (on the shared 2 cores one upload pair alone varies by ±15 %, and both

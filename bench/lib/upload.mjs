@@ -1,5 +1,5 @@
 // A 100 MiB upload from real Chromium through the /uploads page, with the Worker's request counters read before and
-// after (server/utils/bench.ts): the file's bytes must not pass through the Worker. Then curl PUTs the same file to
+// after (bench/server/counters.ts): the file's bytes must not pass through the Worker. Then curl PUTs the same file to
 // the same local S3 endpoint with a URL signed the same way, for the browser-vs-curl throughput comparison.
 // 100 MiB is above the multipart threshold, so the browser sends it in parts: its PUT time is the span of all of this
 // upload's PUTs to storage (first start to last end), not one request's.

@@ -1,4 +1,4 @@
-// Profile image history (issue 14): what keeping versions costs the profile presign. Run against a worker with the
+// Profile image history: what keeping versions costs the profile presign. Run against a worker with the
 // default keepVersions (5) and one with PROFILE_IMAGE_KEEP_VERSIONS=0, so docs/benchmarks.md can show them side by side.
 import autocannon from 'autocannon'
 import { BenchClient } from './session.mjs'

@@ -1,4 +1,4 @@
-// Once the response is out: start the request's deferred work (audit writes), then close its database connection,
+// Once the response is out: start the request's deferred work (the audit queue send), then close its database connection,
 // without delaying the response. Error responses skip afterResponse, so the error hook does the same for them.
 export default defineNitroPlugin((nitroApp) => {
   const release = (event: Parameters<typeof releaseDB>[0] | undefined) => {

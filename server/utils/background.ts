@@ -3,7 +3,7 @@ import type { H3Event } from 'h3'
 type Work = () => Promise<unknown>
 
 /**
- * Work that must finish but must not delay the response (audit writes): it starts once the response is out
+ * Work that must finish but must not delay the response (the audit queue send): it starts once the response is out
  * (server/plugins/db.ts), so its SQL is never on the request's critical path, and the request's database
  * connection is closed after it.
  */

@@ -32,7 +32,7 @@ export const storageConfig = {
   maxUrlTtlSeconds: 604_800,
 } as const
 
-/** Profile image history (issue 14). */
+/** Profile image history. */
 export const profileImageConfig = {
   /**
    * Earlier images kept per user; 0 turns history off (an upload overwrites, as before). A deployment overrides it
@@ -70,7 +70,7 @@ export const rateLimitConfig = {
   downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60, what: 'downloads' },
   /** Commits, deletes and profile updates: each costs writes (and storage calls or a session-cache drop). */
   changes: { binding: 'CHANGE_LIMITER', limit: 60, periodSeconds: 60, what: 'changes' },
-  /** Multipart part URLs signed and parts recorded: a 5 GiB file is ~100 parts, each signed once and recorded once. */
+  /** Multipart part URLs signed and parts reported: a large file is ~32 parts (at most 10,000), signed in batches and reported 8 at a time. */
   multipartParts: { binding: 'MULTIPART_PART_LIMITER', limit: 600, periodSeconds: 60, what: 'file parts' },
   /** The uploads and activity lists: each is a query. */
   lists: { binding: 'LIST_LIMITER', limit: 120, periodSeconds: 60, what: 'list requests' },

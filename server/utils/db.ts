@@ -62,7 +62,7 @@ export function useDB(event: H3Event): Database {
   return event.context.db
 }
 
-/** Runs the request's deferred work (audit writes), then closes its connection, if it opened one. */
+/** Runs the request's deferred work (the audit queue send), then closes its connection, if it opened one. */
 export function releaseDB(event: H3Event): Promise<void> | undefined {
   const deferred = runDeferredWork(event)
   if (!deferred && !event.context.closeDB) return

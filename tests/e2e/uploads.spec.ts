@@ -68,7 +68,7 @@ test('a file that cannot be uploaded fails in the queue with a reason, and the o
   const failed = page.getByTestId('queue-entry').filter({ hasText: 'empty.txt' })
   await expect(failed.getByTestId('queue-status')).toHaveAttribute('data-status', 'failed')
   await expect(failed.getByRole('alert')).toHaveText('The file is empty.')
-  // An empty file stays empty however often it is sent: no Retry (issue 15).
+  // An empty file stays empty however often it is sent: no Retry.
   await expect(failed.getByRole('button', { name: 'Retry' })).toHaveCount(0)
   await expect(page.getByTestId('upload-row')).toHaveCount(1)
 })

@@ -357,7 +357,7 @@ describe('profile image history while Postgres is down', () => {
     expect(restore.status).toBe(200)
     expect((await currentBytes()).equals(a)).toBe(true)
     // The image the restore replaced was kept and listed, though the outage's keep could not record it.
-    // The restored one stays listed on top (issue 14 review), the one it replaced right after it.
+    // The restored one stays listed on top, the one it replaced right after it.
     const kept = (await (await fetch(`${origin}/api/user/profile/image/versions`, { headers: { cookie: own } })).json()).items as { thumbnailUrl: string }[]
     expect(kept).toHaveLength(2)
     expect(Buffer.from(await (await fetch(kept[0]!.thumbnailUrl)).arrayBuffer()).equals(a)).toBe(true)

@@ -3,7 +3,7 @@ import { api, objectExists, signUp, storedAt, type TestUser } from '../support/a
 import { makePng } from '../support/png'
 import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 
-// POST /api/user/profile/image/confirm (issue 15): after the PUT, the stored bytes must be the signed image type.
+// POST /api/user/profile/image/confirm: after the PUT, the stored bytes must be the signed image type.
 // Storage accepts any bytes through a correctly signed URL; the confirm call is what refuses them.
 
 const imageA = makePng(2, [255, 0, 0])

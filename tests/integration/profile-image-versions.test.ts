@@ -5,7 +5,7 @@ import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../suppo
 import { makePng } from '../support/png'
 import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
 
-// Profile image history (issue 14) with the default keepVersions (5), on the local S3 endpoint: versions are copies
+// Profile image history with the default keepVersions (5), on the local S3 endpoint: versions are copies
 // made inside storage, so every byte checked here was written by the browser-side PUTs only.
 
 const image = (n: number) => makePng(2 + n, [n * 20, 255 - n * 20, n])

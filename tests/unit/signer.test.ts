@@ -11,7 +11,7 @@ const signer = createSigner({
 })
 
 describe('TTL configuration', () => {
-  it('keeps the spec defaults and stays within what SigV4 accepts', () => {
+  it('keeps the default lifetimes (24 h up, 1 h down) and stays within what SigV4 accepts', () => {
     expect(storageConfig.uploadUrlTtlSeconds).toBe(86_400)
     expect(storageConfig.downloadUrlTtlSeconds).toBe(3_600)
     for (const ttl of [storageConfig.uploadUrlTtlSeconds, storageConfig.downloadUrlTtlSeconds]) expect(checkTtl(ttl)).toBe(ttl)
