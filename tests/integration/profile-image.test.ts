@@ -30,7 +30,7 @@ async function download(url: string) {
 }
 
 describe('POST /api/user/profile/image', () => {
-  it('answers exactly the contract's fields, signed for 24 h, with the values it signed', async () => {
+  it('answers exactly the contract fields, signed for 24 h, with the values it signed', async () => {
     const user = await signUp()
     const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
 

@@ -35,7 +35,7 @@ async function plant(key: string, bytes: Buffer<ArrayBuffer>, contentType: strin
 }
 
 describe('POST /api/uploads/pre-signed-url', () => {
-  it('records a pending upload and answers the contract's fields plus uploadId', async () => {
+  it('records a pending upload and answers the contract fields plus uploadId', async () => {
     const user = await signUp()
     const signed = await requestUpload(user, { filename: 'notes.txt', contentType: 'text/plain', fileSize: 12 })
     expect(Object.keys(signed).sort()).toEqual(
