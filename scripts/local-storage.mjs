@@ -6,13 +6,14 @@
 // Hand-written on node:http: a proxy library would rewrite Host or buffer, and this needs twenty lines.
 import { createServer, request } from 'node:http'
 import { pipeline } from 'node:stream/promises'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { storageVerdict } from '../server/dev/local-storage-rules.ts'
 
 /** The host signed URLs name: not the app's `localhost`, so storage is another site too (cookies ignore ports). */
 export const STORAGE_HOST = '127.0.0.1'
 
-/** Starts the relay to `target` (the worker's origin) on a free port; resolves once it listens. */
-export async function startStorageRelay({ target }) {
+/** Serves the relay to `target` (the worker's origin) on a free port; resolves to the signing endpoint once it listens. */
+async function serve(target) {
   const upstreamOrigin = new URL(target)
   const server = createServer((req, res) => {
     const verdict = storageVerdict(req.method, req.url, Object.keys(req.headers))
@@ -37,12 +38,20 @@ export async function startStorageRelay({ target }) {
   })
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, STORAGE_HOST, () => resolve(undefined)))
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
-  return {
-    /** What the worker signs for (R2_S3_ENDPOINT). */
-    endpoint: `http://${STORAGE_HOST}:${port}/cdn-cgi/local/r2/s3`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve(undefined))
-      server.closeAllConnections()
-    }),
-  }
+  return `http://${STORAGE_HOST}:${port}/cdn-cgi/local/r2/s3`
+}
+
+if (!isMainThread && workerData?.localStorageTarget) parentPort?.postMessage(await serve(workerData.localStorageTarget))
+
+/**
+ * Starts the relay to `target` in a thread of its own: a caller that blocks its event loop (the benchmark's spawnSync
+ * of curl) must not stall storage. Resolves to `endpoint`, what the worker signs for (R2_S3_ENDPOINT), and `close`.
+ */
+export async function startStorageRelay({ target }) {
+  const thread = new Worker(new URL(import.meta.url), { workerData: { localStorageTarget: target } })
+  const endpoint = await new Promise((resolve, reject) => {
+    thread.once('message', resolve).once('error', reject)
+      .once('exit', code => reject(new Error(`the local storage endpoint stopped before listening (exit code ${code})`)))
+  })
+  return { endpoint: /** @type {string} */ (endpoint), close: () => thread.terminate() }
 }

@@ -49,7 +49,7 @@ export async function startWorker({ port, databaseUrl, persistTo, vars = {}, std
     detached: true, // own process group, so workerd goes down with wrangler
     env: offlineEnv({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl }),
   })
-  // Registered before any caller's: by the time a caller sees 'exit', the relay has stopped listening and dropped its connections.
+  // Registered before any caller's listener: the relay's thread is stopped as soon as the worker is gone.
   child.once('exit', () => void storage.close())
   child.once('error', () => void storage.close())
   return Object.assign(child, { storageEndpoint: storage.endpoint })
