@@ -42,7 +42,7 @@ if (only === 'multipart') {
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
   try {
     step(multipartStep)
-    const multipart = await measureMultipart(server.baseURL, localCredentials())
+    const multipart = await measureMultipart(server.baseURL, { ...localCredentials(), endpoint: server.storageEndpoint })
     const targets = multipartTargets(multipart).map(target => ({ enforced: true, ...target }))
     console.log([`Gallery benchmark, large file in parts only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', multipartTable(multipart), '', targetsTable(targets)].join('\n'))
     if (targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1
@@ -91,7 +91,7 @@ try {
   results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
   await drainAuditQueue()
   step(multipartStep)
-  results.multipart = await measureMultipart(server.baseURL, localCredentials())
+  results.multipart = await measureMultipart(server.baseURL, { ...localCredentials(), endpoint: server.storageEndpoint })
 }
 finally {
   await server.stop()

@@ -62,8 +62,9 @@ const child = mode === 'dev'
       detached: true,
       env: offlineEnv({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl }),
     })
-  : startWorker({ port, databaseUrl, persistTo: join(dataDir, 'wrangler'), vars: { BETTER_AUTH_SECRET: secret } })
+  : await startWorker({ port, databaseUrl, persistTo: join(dataDir, 'wrangler'), vars: { BETTER_AUTH_SECRET: secret } })
 console.log(`Gallery on http://localhost:${port}`)
+if ('storageEndpoint' in child) console.log(`Local storage endpoint on ${new URL(child.storageEndpoint).origin}`)
 
 let stopping = false
 async function shutdown(code) {

@@ -67,9 +67,10 @@ async function waitForDone(page) {
   if (await status.getAttribute('data-status') !== 'done') throw new Error(`multipart upload failed: ${await page.getByTestId('queue-entry').first().innerText()}`)
 }
 
-async function curlPut(baseURL, { accessKeyId, secretAccessKey }, filePath, fileBytes) {
+/** `endpoint` is the local storage endpoint the page uploads through, so both go the same way. */
+async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fileBytes) {
   const { createSigner } = await loadAppSigner()
-  const signer = createSigner({ accessKeyId, secretAccessKey, endpoint: `${baseURL}/cdn-cgi/local/r2/s3`, bucket: 'gallery' })
+  const signer = createSigner({ accessKeyId, secretAccessKey, endpoint, bucket: 'gallery' })
   const values = { originalFilename: 'bench-curl-large.bin', uploadedBy: 'bench', uploadedAt: new Date().toISOString() }
   const contentType = 'application/octet-stream'
   const url = await signer.presignPut({ key: `bench-curl-${Date.now()}.bin`, contentType, contentLength: fileBytes, metadata: uploadMetadata(values) })
@@ -106,7 +107,7 @@ async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes
   }, started)
   const after = await workerTotals(baseURL)
   await straight.context.close()
-  const curlMs = await curlPut(baseURL, credentials, filePath, fileBytes)
+  const curlMs = await curlPut(credentials, filePath, fileBytes)
   return {
     browserMs,
     curlMs,

@@ -51,7 +51,7 @@ export async function startBenchServer({ port, vars = {} }) {
   try {
     await migrateDatabase(database.url)
     writeBenchConfig()
-    worker = startWorker({
+    worker = await startWorker({
       port,
       databaseUrl: database.url,
       persistTo,
@@ -74,7 +74,7 @@ export async function startBenchServer({ port, vars = {} }) {
     await stop()
     throw error
   }
-  return { baseURL, databaseUrl: database.url, stop }
+  return { baseURL, storageEndpoint: worker.storageEndpoint, databaseUrl: database.url, stop }
 }
 
 /** The benchmark worker's running totals (bench/server/counters.ts): requests, body bytes, statements, audit events. */

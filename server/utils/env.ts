@@ -18,7 +18,7 @@ export interface GalleryEnv {
   CLOUDFLARE_ACCOUNT_ID?: string
   R2_ACCESS_KEY_ID?: string
   R2_SECRET_ACCESS_KEY?: string
-  /** Overrides the R2 S3 endpoint; local runs point it at wrangler dev's /cdn-cgi/local/r2/s3. */
+  /** Overrides the R2 S3 endpoint; local runs point it at the local storage endpoint (scripts/local-storage.mjs). */
   R2_S3_ENDPOINT?: string
   /** Overrides profileImageConfig.keepVersions (a whole number, 0 = no history). */
   PROFILE_IMAGE_KEEP_VERSIONS?: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, baseURL, signUp, sql } from '../support/api'
+import { api, baseURL, signUp, sql, storageEndpoint } from '../support/api'
 import { makePng } from '../support/png'
 import { signedUploadHeaders, type SignedUpload } from '../support/storage'
 
@@ -62,8 +62,9 @@ describe('security headers', () => {
     expect(response.status).toBe(200)
     const csp = response.headers.get('content-security-policy')!
     const directive = (name: string) => csp.split(';').map(part => part.trim()).find(part => part.startsWith(`${name} `))
-    // The worker's own origin is the local storage origin (the suite's worker runs on a free port).
-    const storageOrigin = new URL(baseURL).origin
+    // The local storage endpoint's origin (on a free port of its own, as R2 is another origin in production).
+    const storageOrigin = new URL(storageEndpoint).origin
+    expect(storageOrigin).not.toBe(new URL(baseURL).origin)
     expect(directive('img-src')).toBe(`img-src 'self' ${storageOrigin} blob: data:`)
     expect(directive('connect-src')).toBe(`connect-src 'self' ${storageOrigin} blob:`)
     expect(directive('frame-ancestors')).toBe(`frame-ancestors 'none'`)

@@ -55,11 +55,18 @@ describe('npm run dev', () => {
     // Storage still checks the signature: a different size is refused.
     const tampered = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: makePng(6, [0, 0, 0]) })
     expect(tampered.status).toBe(403)
+    // Storage shares the dev origin here, so the relay applies the local storage rules (server/dev/local-storage-rules.ts).
+    const unsigned = await fetch(signed.presignedUrl, { method: 'PUT', headers: { ...signedUploadHeaders(signed), 'x-amz-meta-foo': 'bar' }, body: image })
+    expect(unsigned.status).toBe(403)
     const put = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })
     expect(put.status).toBe(200)
 
     const shown = await (await fetch(`${origin}/api/user/profile/image`, { headers: { cookie } })).json()
     expect(shown.hasImage).toBe(true)
     expect(Buffer.from(await (await fetch(shown.downloadUrl)).arrayBuffer()).equals(image)).toBe(true)
+    const download = await fetch(shown.downloadUrl)
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment/)
+    expect(download.headers.get('content-security-policy')).toBe('sandbox')
+    await download.arrayBuffer()
   }, 120_000)
 })

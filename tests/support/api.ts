@@ -5,6 +5,7 @@ import { createSigner } from '../../server/utils/r2'
 import { localS3Credentials } from './storage'
 
 export const baseURL = inject('baseURL')
+export const storageEndpoint = inject('storageEndpoint')
 const origin = new URL(baseURL).origin
 
 /** fetch against the test worker, sending the Origin header a browser would (Better Auth checks it). */

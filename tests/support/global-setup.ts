@@ -5,6 +5,8 @@ import { startTestPostgres, startTestServer } from './test-server.mjs'
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string
+    /** The local storage endpoint the worker signs for (another origin than baseURL, as R2 is in production). */
+    storageEndpoint: string
     databaseUrl: string
     /** The Postgres server the run's databases live on (suites that need a database of their own create it there). */
     postgresUrl: string
@@ -17,6 +19,7 @@ export default async function setup(project: TestProject) {
     // Free ports, not fixed ones: a second suite on the same machine (CI next to a developer) must not answer ours.
     const server = await startTestServer({ port: await freePort(), postgresUrl: postgres.url, stdio: 'ignore' })
     project.provide('baseURL', server.baseURL)
+    project.provide('storageEndpoint', server.storageEndpoint)
     project.provide('databaseUrl', server.databaseUrl)
     project.provide('postgresUrl', postgres.url)
     return async () => {

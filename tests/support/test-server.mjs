@@ -33,7 +33,7 @@ export async function startTestServer({ port, postgresUrl, stdio = 'inherit', wo
   const database = await createDatabase({ fresh, postgresUrl })
   await migrateDatabase(database.url)
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-r2-'))
-  const worker = startWorker({
+  const worker = await startWorker({
     port,
     databaseUrl: workerDatabaseUrl(database.url),
     persistTo,
@@ -62,7 +62,7 @@ export async function startTestServer({ port, postgresUrl, stdio = 'inherit', wo
     await stop()
     throw error
   }
-  return { baseURL, databaseUrl: database.url, persistTo, stop }
+  return { baseURL, storageEndpoint: worker.storageEndpoint, databaseUrl: database.url, persistTo, stop }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
