@@ -216,6 +216,22 @@ describe('account deletion ends every capability', () => {
     expect(await sql('select tombstone, multipart_id from orphaned_object where key = $1', [upload.key])).toEqual([{ tombstone: false, multipart_id: null }])
   })
 
+  it('the cleanup retries an abort that failed at the deletion, then drops the record', async () => {
+    const user = await signUp()
+    const created = await api('/api/uploads/multipart', { method: 'POST', cookie: user.cookie, json: { filename: 'stuck.iso', contentType: 'application/octet-stream', fileSize: 70 * MiB } })
+    const upload = await created.json() as { id: string, key: string }
+    const signing = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: user.cookie, json: { partNumbers: [1] } })
+    const [part] = (await signing.json() as { parts: { url: string, size: number }[] }).parts
+    // As an account deletion leaves it when storage refused the abort: the row gone, the record holding the upload id.
+    await sql(`insert into orphaned_object (key, delete_again_until, tombstone, multipart_id)
+      select key, now() - interval '1 day', false, multipart_id from upload where id = $1`, [upload.id])
+    await sql('delete from upload where id = $1', [upload.id])
+
+    await runCleanup()
+    await expect.poll(async () => (await sql('select key from orphaned_object where key = $1', [upload.key])).length, { timeout: 30_000 }).toBe(0)
+    expect(await status(fetch(part!.url, { method: 'PUT', body: Buffer.alloc(part!.size, 3) }))).toBe(404)
+  })
+
   it('another device still inside the session cookie cache gets a 4xx from every route that would store or change', async () => {
     const user = await signUp()
     const image = makePng(3, [5, 5, 5])
