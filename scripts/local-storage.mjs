@@ -25,16 +25,23 @@ async function serve(target) {
       return
     }
     const upstream = request(new URL(req.url, upstreamOrigin), { method: req.method, headers: req.headers })
+    let answered = false
     upstream.once('response', (response) => {
+      answered = true
       res.writeHead(response.statusCode, { ...response.headers, ...verdict.answerHeaders })
       pipeline(response, res).catch(() => res.destroy())
     })
-    upstream.once('error', () => {
+    upstream.on('error', () => {
+      if (answered) return // the answer's own stream ends or fails by itself
       if (!res.headersSent) res.writeHead(502).end()
       else res.destroy()
     })
-    // Storage may answer (403) before the body is through; that answer is what the client must see.
-    pipeline(req, upstream).catch(() => upstream.destroy())
+    // Storage may answer (403) and close before the body is through; that answer is what the client must see, so the
+    // rest of the body is discarded rather than the connection torn down under it.
+    pipeline(req, upstream).catch(() => {
+      if (answered) req.resume()
+      else upstream.destroy()
+    })
   })
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, STORAGE_HOST, () => resolve(undefined)))
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
