@@ -12,6 +12,7 @@ const DOWNLOAD_URL_REFRESH_MARGIN_MS = 5 * 60_000
 
 export function useProfileImage() {
   const { user } = useAuth()
+  const notifyActivityChanged = useNotifyActivity()
   const state = useState<ProfileImageState>(`profile-image:${user.value?.id ?? 'guest'}`, () => ({
     status: 'unknown', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0,
   }))
