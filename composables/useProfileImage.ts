@@ -33,34 +33,15 @@ export function useProfileImage() {
     if (fresh && !force) return
     loading.value = true
     try {
-      const info: ProfileImageInfo = await $fetch('/api/user/profile/image')
-      if (!info.hasImage) return show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
-      // The key is stable, so the URL path never changes: revalidate (ETag) instead of trusting a cached copy.
-      const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
-      if (!response.ok) throw describeStorageError(response.status, await response.text())
-      show({
-        status: 'ready',
-        displayUrl: URL.createObjectURL(await response.blob()),
-        downloadUrl: info.downloadUrl,
-        filename: info.filename,
-        expiresAt: Date.now() + info.expiresIn * 1000,
-      })
+      show(await readProfileImage())
     }
     finally {
       loading.value = false
     }
   }
 
-  /** A message when the file cannot be a profile image, checked before anything is sent. */
-  function problemWith(file: File): string | null {
-    if (!(limits.contentTypes as readonly string[]).includes(file.type)) return `${file.name} is not a supported image. Use ${fileTypeList(limits.contentTypes)}.`
-    if (file.size === 0) return `${file.name} is empty.`
-    if (file.size > limits.maxBytes) return `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
-    return null
-  }
-
   async function upload(file: File) {
-    const problem = problemWith(file)
+    const problem = profileImageProblem(file)
     if (problem) throw new Error(problem)
     uploading.value = true
     progress.value = 0
@@ -98,5 +79,20 @@ export function useProfileImage() {
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 
-  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith, upload, cancel, remove }
+  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith: profileImageProblem, upload, cancel, remove }
+}
+
+/** The current profile image, downloaded: the key is stable, so the URL path never changes and is revalidated (ETag). */
+async function readProfileImage(): Promise<Omit<ProfileImageState, 'status'> & { status: 'none' | 'ready' }> {
+  const info: ProfileImageInfo = await $fetch('/api/user/profile/image')
+  if (!info.hasImage) return { status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 }
+  const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
+  if (!response.ok) throw describeStorageError(response.status, await response.text())
+  return {
+    status: 'ready',
+    displayUrl: URL.createObjectURL(await response.blob()),
+    downloadUrl: info.downloadUrl,
+    filename: info.filename,
+    expiresAt: Date.now() + info.expiresIn * 1000,
+  }
 }

@@ -19,18 +19,8 @@ export function useUploadQueue(options: { committed: (upload: UploadView) => voi
   let localIds = 0
   const entry = (localId: number) => queue.value.find(candidate => candidate.localId === localId)
 
-  /** Runs the waiting entries, at most a few at a time, however often files are added. */
-  let draining: Promise<void> | null = null
-  function drain(): Promise<void> {
-    draining ??= Promise.all(Array.from({ length: MAX_PARALLEL_UPLOADS }, async () => {
-      let next: QueuedUpload | undefined
-      while ((next = queue.value.find(candidate => candidate.status === 'waiting'))) {
-        next.status = 'signing'
-        await runUpload(next, context)
-      }
-    })).then(() => { draining = null })
-    return draining
-  }
+  const draining = { current: null as Promise<void> | null }
+  const drain = () => drainQueue(queue, context, draining)
 
   return {
     queue,
@@ -62,4 +52,16 @@ export function useUploadQueue(options: { committed: (upload: UploadView) => voi
       queue.value = queue.value.filter(item => item.status !== 'done')
     },
   }
+}
+
+/** Runs the waiting entries, at most a few at a time, however often files are added (one run per queue at a time). */
+function drainQueue(queue: Ref<QueuedUpload[]>, context: UploadRunContext, running: { current: Promise<void> | null }): Promise<void> {
+  running.current ??= Promise.all(Array.from({ length: MAX_PARALLEL_UPLOADS }, async () => {
+    let next: QueuedUpload | undefined
+    while ((next = queue.value.find(candidate => candidate.status === 'waiting'))) {
+      next.status = 'signing'
+      await runUpload(next, context)
+    }
+  })).then(() => void (running.current = null))
+  return running.current
 }

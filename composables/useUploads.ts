@@ -18,19 +18,29 @@ export function useUploads() {
   const notifyActivityChanged = useNotifyActivity()
   const { refresh: refreshUsage } = useStorageUsage()
   const shown = useState<number>('uploads-shown', () => uploadPolicy.listPageSize)
-  /** Deletes waiting for their undo window: still on the server, not in the list. */
-  const hidden = useState<string[]>('uploads-hidden', () => [])
-  const list = useAsyncData('uploads', () => fetchFirstUploads(shown.value), { server: false })
+  /** Deletes waiting for their undo window: still on the server, not in this page's list (leaving the page keeps them). */
+  const hidden = ref<string[]>([])
+  const loadingMore = ref(false)
+  // Fetched once mounted, as the server rendered no list: loading earlier would make hydration differ.
+  const list = useAsyncData('uploads', () => fetchFirstUploads(shown.value), { server: false, immediate: false })
+  onMounted(() => void list.execute())
   const items = computed(() => (list.data.value?.items ?? []).filter(item => !hidden.value.includes(item.id)))
   const hasMore = computed(() => list.data.value?.nextOffset != null)
-  const listLoading = computed(() => list.status.value === 'pending')
+  const listLoading = computed(() => list.status.value === 'pending' || loadingMore.value)
   const listError = computed(() => list.error.value ? apiErrorMessage(list.error.value, 'Could not load your uploads.') : null)
 
+  /** The next page, fetched with the ones shown (a failure leaves the list as it is and throws, for a toast). */
   async function loadMore() {
     if (!hasMore.value || listLoading.value) return
-    shown.value = (list.data.value?.items.length ?? 0) + uploadPolicy.listPageSize
-    await list.refresh()
-    if (list.error.value) throw list.error.value
+    loadingMore.value = true
+    try {
+      const count = (list.data.value?.items.length ?? 0) + uploadPolicy.listPageSize
+      list.data.value = await fetchFirstUploads(count)
+      shown.value = count
+    }
+    finally {
+      loadingMore.value = false
+    }
   }
 
   /** Puts a committed upload at the top without fetching the list again. */

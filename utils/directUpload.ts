@@ -1,5 +1,5 @@
 // Explicit imports: the unit tests load this file without Nuxt's auto-imports.
-import { signedUploadHeaders, type SignedUpload } from '../shared/utils/upload-contract'
+import { signedUploadHeaders, type SignedUpload } from '#shared/utils/upload-contract'
 
 export class UploadError extends Error {
   constructor(message: string, readonly status: number, readonly code?: string) {

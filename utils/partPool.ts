@@ -17,43 +17,23 @@ export interface PartPoolOptions {
  * Hand-written: upload libraries (Uppy's @uppy/aws-s3) send one file's parts one after another; see README "Large files".
  */
 export function createPartPool(options: PartPoolOptions) {
-  const { parallel, send, delaysMs = RETRY_DELAYS_MS, wait = sleep } = options
+  const { parallel } = options
   const waiting = [...options.partNumbers]
-  const inFlight = new Set<AbortController>()
-  let paused = options.paused ?? false
-  let cancelled = false
+  const state: PoolState = { paused: options.paused ?? false, cancelled: false, inFlight: new Set() }
   let wake: (() => void) | null = null
-  const stopInFlight = () => inFlight.forEach(controller => controller.abort())
-
-  async function sendWithRetry(partNumber: number) {
-    for (let failures = 0; ; failures++) {
-      const controller = new AbortController()
-      inFlight.add(controller)
-      try {
-        return await send(partNumber, controller.signal)
-      }
-      catch (error) {
-        if (error instanceof UploadAbortedError || failures >= delaysMs.length || paused || cancelled) throw error
-      }
-      finally {
-        inFlight.delete(controller)
-      }
-      await wait(delaysMs[failures]!)
-      if (paused || cancelled) throw new UploadAbortedError()
-    }
-  }
+  const stopInFlight = () => state.inFlight.forEach(controller => controller.abort())
 
   /** One of the parallel senders: takes parts until none are left or the pool is paused. */
   async function sender() {
-    while (!paused && !cancelled) {
+    while (!state.paused && !state.cancelled) {
       const partNumber = waiting.shift()
       if (partNumber === undefined) return
       try {
-        await sendWithRetry(partNumber)
+        await sendWithRetry(partNumber, options, state)
       }
       catch (error) {
         waiting.unshift(partNumber)
-        if (paused && !cancelled) return
+        if (state.paused && !state.cancelled) return
         throw error
       }
     }
@@ -65,8 +45,8 @@ export function createPartPool(options: PartPoolOptions) {
     /** Resolves once every part is sent; rejects with a part's final error, or UploadAbortedError once cancelled. */
     async run() {
       while (waiting.length > 0) {
-        if (paused) await new Promise<void>(resolve => (wake = resolve))
-        if (cancelled) throw new UploadAbortedError()
+        if (state.paused) await new Promise<void>(resolve => (wake = resolve))
+        if (state.cancelled) throw new UploadAbortedError()
         await Promise.all(Array.from({ length: parallel }, sender)).catch((error: unknown) => {
           stopInFlight()
           throw error
@@ -74,17 +54,39 @@ export function createPartPool(options: PartPoolOptions) {
       }
     },
     pause() {
-      paused = true
+      state.paused = true
       stopInFlight()
     },
     resume() {
-      paused = false
+      state.paused = false
       wake?.()
     },
     cancel() {
-      cancelled = true
+      state.cancelled = true
       stopInFlight()
       wake?.()
     },
+  }
+}
+
+interface PoolState { paused: boolean, cancelled: boolean, inFlight: Set<AbortController> }
+
+/** Sends one part, retrying with backoff; a paused or cancelled pool stops it at once. */
+async function sendWithRetry(partNumber: number, options: PartPoolOptions, state: PoolState) {
+  const { send, delaysMs = RETRY_DELAYS_MS, wait = sleep } = options
+  for (let failures = 0; ; failures++) {
+    const controller = new AbortController()
+    state.inFlight.add(controller)
+    try {
+      return await send(partNumber, controller.signal)
+    }
+    catch (error) {
+      if (error instanceof UploadAbortedError || failures >= delaysMs.length || state.paused || state.cancelled) throw error
+    }
+    finally {
+      state.inFlight.delete(controller)
+    }
+    await wait(delaysMs[failures]!)
+    if (state.paused || state.cancelled) throw new UploadAbortedError()
   }
 }

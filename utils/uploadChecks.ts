@@ -1,6 +1,6 @@
 // What the browser checks and concludes about a file it uploads, before and after sending it.
-import { FILE_TYPES, fileTypeList, fileTypeName, multipartPolicy, uploadPolicy } from '../shared/utils/policy'
-import { formatBytes } from '../shared/utils/format'
+import { FILE_TYPES, fileTypeList, fileTypeName, multipartPolicy, uploadPolicy } from '#shared/utils/policy'
+import { formatBytes } from '#shared/utils/format'
 import { UploadError } from './directUpload'
 import { isLargeFile } from './multipartUpload'
 

@@ -1,6 +1,6 @@
 // One queued file's way to a committed upload: checked, signed (or its still-valid URL reused), sent straight to
 // storage, then verified by the server. Large files go in parts, whose completion already verifies and commits.
-import type { SignedGenericUpload } from '../shared/utils/upload-contract'
+import type { SignedGenericUpload } from '#shared/utils/upload-contract'
 import { apiErrorMessage } from './apiError'
 import type { UploadView } from './apiTypes'
 import { type DirectUpload, UploadAbortedError, directUpload } from './directUpload'
