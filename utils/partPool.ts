@@ -33,7 +33,8 @@ export function createPartPool(options: PartPoolOptions) {
       }
       catch (error) {
         waiting.unshift(partNumber)
-        if (state.paused && !state.cancelled) return
+        // Stopped by a pause (even one resumed since, e.g. while its URL was being signed): back for the next round.
+        if (!state.cancelled && (state.paused || error instanceof UploadAbortedError)) return
         throw error
       }
     }

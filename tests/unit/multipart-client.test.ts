@@ -66,7 +66,7 @@ const sentParts = () => sent.filter(xhr => !xhr.aborted).map(xhr => xhr.partNumb
 interface Call { url: string, method: string, body?: { parts?: { partNumber: number }[], partNumbers?: number[] } }
 
 /** The multipart API of one upload `up-1` of `parts` parts, as the server answers it. */
-function fakeServer(parts: number, earlier?: { recorded: number[] }, partSize = PART) {
+function fakeServer(parts: number, earlier?: { recorded: number[] }, partSize = PART, signing: Promise<void> = Promise.resolve()) {
   const calls: Call[] = []
   const fetch = vi.fn(async (url: string, options: { method?: string, body?: Call['body'] } = {}) => {
     const call = { url, method: options.method ?? 'GET', body: options.body }
@@ -75,6 +75,7 @@ function fakeServer(parts: number, earlier?: { recorded: number[] }, partSize = 
     if (call.method === 'GET' && earlier) return { id: 'up-1', partSize, parts: earlier.recorded.map(partNumber => ({ partNumber, etag: `"etag-${partNumber}"` })) }
     if (call.method === 'GET') throw Object.assign(new Error('Not found'), { statusCode: 404 })
     if (url === '/api/uploads/multipart') return { id: 'up-1', partSize }
+    if (url.endsWith('/parts') && call.method === 'POST') await signing
     if (url.endsWith('/parts') && call.method === 'POST') return { parts: call.body!.partNumbers!.map(partNumber => ({ partNumber, url: `https://r2.test/up-1/${partNumber}` })) }
     if (url.endsWith('/complete')) return { id: 'up-1', filename: 'big.bin', size: parts * partSize }
     return { ok: true }
@@ -156,6 +157,19 @@ describe('multipart upload client', () => {
     await upload.done
     expect(sentParts().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]) // part 1 once, the stopped ones again
     expect(server.records().flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+  })
+
+  it('a pause and resume while URLs are being signed loses nothing', async () => {
+    let signed!: () => void
+    const server = fakeServer(8, undefined, PART, new Promise(resolve => (signed = resolve)))
+    const { upload, control } = start(8, server)
+    await vi.waitFor(() => expect(server.calls.some(call => call.method === 'POST' && call.url.endsWith('/parts'))).toBe(true))
+    control.pause()
+    control.resume()
+    signed()
+
+    await upload.done
+    expect(sentParts().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
   })
 
   it('cancels: aborts the parts in flight and gives the upload up', async () => {
