@@ -47,16 +47,11 @@ export function useProfileImage() {
     progress.value = 0
     cancelRequested = false
     try {
-      const signed = await $fetch('/api/user/profile/image', {
-        method: 'POST',
-        body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
+      const refusal = await sendProfileImage(file, {
+        cancelled: () => cancelRequested,
+        started: (sending) => { inFlight = sending },
+        onProgress: fraction => (progress.value = fraction),
       })
-      // Cancel pressed while the URL was being signed: stop before any byte is sent.
-      if (cancelRequested) throw new UploadAbortedError()
-      inFlight = directUpload(signed, file, fraction => (progress.value = fraction))
-      await inFlight.done
-      // The server checks the stored bytes are the signed image type; a 422 (refused, previous state back) is shown.
-      const refusal = await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
       notifyActivityChanged()
       await load({ force: true })
       if (refusal) throw refusal
@@ -95,4 +90,21 @@ async function readProfileImage(): Promise<Omit<ProfileImageState, 'status'> & {
     filename: info.filename,
     expiresAt: Date.now() + info.expiresIn * 1000,
   }
+}
+
+/**
+ * Signs, sends and confirms a new profile image. The server checks the stored bytes are the signed image type:
+ * resolves with its refusal (a 422, previous state back), to show after reloading, or null.
+ */
+async function sendProfileImage(file: File, transfer: { cancelled: () => boolean, started: (upload: DirectUpload) => void, onProgress: (fraction: number) => void }) {
+  const signed = await $fetch('/api/user/profile/image', {
+    method: 'POST',
+    body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
+  })
+  // Cancel pressed while the URL was being signed: stop before any byte is sent.
+  if (transfer.cancelled()) throw new UploadAbortedError()
+  const upload = directUpload(signed, file, transfer.onProgress)
+  transfer.started(upload)
+  await upload.done
+  return await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
 }
