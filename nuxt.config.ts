@@ -34,7 +34,7 @@ export default defineNuxtConfig({
   // Cropper.js 2's web components (components/ProfileImageCropper.vue), registered in the browser only.
   vue: { compilerOptions: { isCustomElement: tag => tag.startsWith('cropper-') } },
   ui: { fonts: false },
-  // Keep the repo's top-level layout (pages/, components/, composables/) instead of Nuxt 4's app/ folder.
+  // Keep the repo's top-level layout (pages/, components/, composables/, utils/) instead of Nuxt 4's app/ folder.
   srcDir: '.',
   compatibilityDate: '2026-11-01',
   nitro,

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // The app's utils/ import the contract as Nuxt spells it.
+  resolve: { alias: { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
     projects: [
       // Pure logic: no build, no database, no worker; seconds (`npm run test:unit`).

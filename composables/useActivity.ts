@@ -1,14 +1,15 @@
-// Bumped after anything that adds to the activity (an upload, a delete): the activity list then reloads itself.
-// Browser-only state (nothing bumps it during SSR), so a module-level ref is enough and needs no Nuxt context.
-const changed = ref(0)
-
-export function notifyActivityChanged() {
-  changed.value++
-}
-
 /** Audit rows reach the database through a queue (about a second): how long a refresh keeps looking for new ones. */
 const POLL_INTERVAL_MS = 1000
 const POLL_ATTEMPTS = 8
+
+/** Bumped after anything that adds to the activity (an upload, a delete): a mounted activity list then reloads itself. */
+const useActivityVersion = () => useState('activity-version', () => 0)
+
+/** The function that tells the activity list something happened; take it during setup, call it any time after. */
+export function useNotifyActivity() {
+  const version = useActivityVersion()
+  return () => void version.value++
+}
 
 export function useActivity() {
   const { data, status, error, refresh } = useFetch('/api/user/activity', { server: false, key: 'user-activity' })
@@ -23,17 +24,6 @@ export function useActivity() {
     }
   }
 
-  watch(changed, () => void refreshUntilChanged())
+  watch(useActivityVersion(), () => void refreshUntilChanged())
   return { data, status, error, refresh }
-}
-
-/** What happened, in words: "Uploaded résumé.pdf", "Downloaded photo.png", "Changed profile image". */
-export function describeActivity(item: ActivityItem): string {
-  const name = item.filename ?? 'a file'
-  if (item.subject === 'profile') {
-    return { put: 'Changed profile image', get: 'Viewed profile image', delete: 'Removed profile image' }[item.action]
-  }
-  if (item.subject === 'earlier-profile-image') return `Deleted earlier profile image ${name}`
-  if (item.action === 'put') return item.unfinished ? `Started uploading ${name}` : `Uploaded ${name}`
-  return item.action === 'get' ? `Downloaded ${name}` : `Deleted ${name}`
 }

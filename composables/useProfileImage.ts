@@ -12,6 +12,7 @@ const DOWNLOAD_URL_REFRESH_MARGIN_MS = 5 * 60_000
 
 export function useProfileImage() {
   const { user } = useAuth()
+  const notifyActivityChanged = useNotifyActivity()
   const state = useState<ProfileImageState>(`profile-image:${user.value?.id ?? 'guest'}`, () => ({
     status: 'unknown', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0,
   }))
@@ -32,49 +33,25 @@ export function useProfileImage() {
     if (fresh && !force) return
     loading.value = true
     try {
-      const info: ProfileImageInfo = await $fetch('/api/user/profile/image')
-      if (!info.hasImage) return show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
-      // The key is stable, so the URL path never changes: revalidate (ETag) instead of trusting a cached copy.
-      const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
-      if (!response.ok) throw describeStorageError(response.status, await response.text())
-      show({
-        status: 'ready',
-        displayUrl: URL.createObjectURL(await response.blob()),
-        downloadUrl: info.downloadUrl,
-        filename: info.filename,
-        expiresAt: Date.now() + info.expiresIn * 1000,
-      })
+      show(await readProfileImage())
     }
     finally {
       loading.value = false
     }
   }
 
-  /** A message when the file cannot be a profile image, checked before anything is sent. */
-  function problemWith(file: File): string | null {
-    if (!(limits.contentTypes as readonly string[]).includes(file.type)) return `${file.name} is not a supported image. Use ${fileTypeList(limits.contentTypes)}.`
-    if (file.size === 0) return `${file.name} is empty.`
-    if (file.size > limits.maxBytes) return `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.maxBytes)}.`
-    return null
-  }
-
   async function upload(file: File) {
-    const problem = problemWith(file)
+    const problem = profileImageProblem(file)
     if (problem) throw new Error(problem)
     uploading.value = true
     progress.value = 0
     cancelRequested = false
     try {
-      const signed = await $fetch('/api/user/profile/image', {
-        method: 'POST',
-        body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
+      const refusal = await sendProfileImage(file, {
+        cancelled: () => cancelRequested,
+        started: (sending) => { inFlight = sending },
+        onProgress: fraction => (progress.value = fraction),
       })
-      // Cancel pressed while the URL was being signed: stop before any byte is sent.
-      if (cancelRequested) throw new UploadAbortedError()
-      inFlight = directUpload(signed, file, fraction => (progress.value = fraction))
-      await inFlight.done
-      // The server checks the stored bytes are the signed image type; a 422 (refused, previous state back) is shown.
-      const refusal = await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
       notifyActivityChanged()
       await load({ force: true })
       if (refusal) throw refusal
@@ -97,5 +74,37 @@ export function useProfileImage() {
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 
-  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith, upload, cancel, remove }
+  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith: profileImageProblem, upload, cancel, remove }
+}
+
+/** The current profile image, downloaded: the key is stable, so the URL path never changes and is revalidated (ETag). */
+async function readProfileImage(): Promise<Omit<ProfileImageState, 'status'> & { status: 'none' | 'ready' }> {
+  const info: ProfileImageInfo = await $fetch('/api/user/profile/image')
+  if (!info.hasImage) return { status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 }
+  const response = await fetch(info.downloadUrl, { cache: 'no-cache' })
+  if (!response.ok) throw describeStorageError(response.status, await response.text())
+  return {
+    status: 'ready',
+    displayUrl: URL.createObjectURL(await response.blob()),
+    downloadUrl: info.downloadUrl,
+    filename: info.filename,
+    expiresAt: Date.now() + info.expiresIn * 1000,
+  }
+}
+
+/**
+ * Signs, sends and confirms a new profile image. The server checks the stored bytes are the signed image type:
+ * resolves with its refusal (a 422, previous state back), to show after reloading, or null.
+ */
+async function sendProfileImage(file: File, transfer: { cancelled: () => boolean, started: (upload: DirectUpload) => void, onProgress: (fraction: number) => void }) {
+  const signed = await $fetch('/api/user/profile/image', {
+    method: 'POST',
+    body: { contentType: file.type, fileSize: file.size, originalFilename: file.name },
+  })
+  // Cancel pressed while the URL was being signed: stop before any byte is sent.
+  if (transfer.cancelled()) throw new UploadAbortedError()
+  const upload = directUpload(signed, file, transfer.onProgress)
+  transfer.started(upload)
+  await upload.done
+  return await $fetch('/api/user/profile/image/confirm', { method: 'POST' }).then(() => null, (error: unknown) => error)
 }

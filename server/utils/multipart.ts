@@ -26,7 +26,11 @@ export async function startMultipart(event: H3Event, db: Database, row: Paramete
 
 /** The caller's own multipart upload that can still take parts: 404 for anything else, 410 once expired. */
 export async function findOwnPendingMultipart(db: Database, id: string, ownerId: string): Promise<MultipartUploadRow> {
-  const upload = await findOwnUpload(db, id, ownerId)
+  return asPendingMultipart(await findOwnUpload(db, id, ownerId))
+}
+
+/** The same check on a row already read. */
+export function asPendingMultipart(upload: UploadRow): MultipartUploadRow {
   if (upload.status !== 'pending' || !upload.multipartId || !upload.partSize) throw createError(UPLOAD_NOT_FOUND)
   if (upload.expiresAt < new Date()) throw createError({ statusCode: 410, message: 'This upload expired; please upload the file again' })
   return upload as MultipartUploadRow

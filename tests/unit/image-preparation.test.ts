@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renameForType } from '../../composables/imagePreparation'
+import { renameForType } from '../../utils/imagePreparation'
 
 describe('renameForType', () => {
   it('gives the stored file the extension of what it now holds', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { safeRedirect } from '../../composables/safeRedirect'
+import { safeRedirect } from '../../utils/safeRedirect'
 
 const origin = 'http://localhost:3000'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeStorageError } from '../../composables/useDirectUpload'
+import { describeStorageError } from '../../utils/directUpload'
 
 const xml = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`

@@ -5,5 +5,5 @@ export default defineEventHandler(async (event) => {
   const db = useDB(event)
   const upload = await findOwnUpload(db, id, user.id)
   if (upload.status === 'committed') return toUploadView(upload)
-  return completeMultipart(event, db, await findOwnPendingMultipart(db, id, user.id))
+  return completeMultipart(event, db, asPendingMultipart(upload))
 })

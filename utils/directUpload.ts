@@ -1,3 +1,6 @@
+// Explicit imports: the unit tests load this file without Nuxt's auto-imports.
+import { signedUploadHeaders, type SignedUpload } from '#shared/utils/upload-contract'
+
 export class UploadError extends Error {
   constructor(message: string, readonly status: number, readonly code?: string) {
     super(message)
@@ -59,4 +62,23 @@ export function directUpload(signed: SignedUpload, file: Blob, onProgress?: (fra
     xhr.send(file)
   })
   return { done, abort: () => xhr.abort() }
+}
+
+/** PUTs one part of an upload in parts to its pre-signed URL; resolves with the part's ETag. */
+export function putPart(url: string, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new UploadAbortedError())
+    const xhr = new XMLHttpRequest()
+    signal.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.open('PUT', url)
+    xhr.upload.onprogress = event => onProgress(event.loaded)
+    xhr.onload = () => {
+      const etag = xhr.getResponseHeader('ETag')
+      if (xhr.status >= 200 && xhr.status < 300 && etag) resolve(etag)
+      else reject(describeStorageError(xhr.status, xhr.responseText))
+    }
+    xhr.onerror = () => reject(describeStorageError(0, ''))
+    xhr.onabort = () => reject(new UploadAbortedError())
+    xhr.send(body)
+  })
 }
