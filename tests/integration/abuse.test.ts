@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { api, baseURL, signUp, sql, storageEndpoint } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+import type { SignedUpload } from '../support/storage'
+import { putSigned } from '../support/uploads'
 
 const uploadBody = { contentType: 'image/png', fileSize: 10 }
 
@@ -40,7 +41,7 @@ describe('audit log', () => {
       method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: image.length }, headers: { 'user-agent': 'audit-test/1.0' },
     })
     const signed = await signing.json() as SignedUpload
-    expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })).status).toBe(200)
+    expect((await putSigned(signed, image)).status).toBe(200)
     expect((await api('/api/user/profile/image', { cookie: user.cookie })).status).toBe(200)
     expect((await api('/api/user/profile/image', { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
 
