@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, objectExists, signUp, sql, storedAt, type TestUser } from '../support/api'
@@ -29,8 +29,13 @@ async function plant(key: string, bytes: Buffer<ArrayBuffer>, contentType: strin
 }
 
 describe('POST /api/uploads/pre-signed-url', () => {
+  // Each test asks for URLs of its own and reads them back by id: one user for all (well under the upload URL limit).
+  let user: TestUser
+  beforeAll(async () => {
+    user = await signUp()
+  })
+
   it('records a pending upload and answers the contract fields plus uploadId', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'notes.txt', contentType: 'text/plain', fileSize: 12 })
     expect(Object.keys(signed).sort()).toEqual(
       ['contentType', 'expiresIn', 'fileSize', 'headers', 'key', 'originalFilename', 'presignedUrl', 'uploadId', 'uploadedAt', 'uploadedBy'])
@@ -42,7 +47,6 @@ describe('POST /api/uploads/pre-signed-url', () => {
   })
 
   it('gives every upload its own key, with a safe extension whatever the filename says', async () => {
-    const user = await signUp()
     const a = await requestUpload(user, { filename: '../../x', contentType: 'application/octet-stream', fileSize: 1 })
     const b = await requestUpload(user, { filename: '../../etc/report.TAR', contentType: 'application/octet-stream', fileSize: 1 })
     expect(a.key).toMatch(/^[0-9a-f-]{36}\.bin$/)
@@ -60,7 +64,6 @@ describe('POST /api/uploads/pre-signed-url', () => {
     ['a fractional size', { filename: 'a.txt', contentType: 'text/plain', fileSize: 1.5 }],
     ['a size over the limit', { filename: 'a.txt', contentType: 'text/plain', fileSize: 100 * 1024 * 1024 + 1 }],
   ])('refuses %s with a JSON 400', async (_label, body) => {
-    const user = await signUp()
     const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
@@ -73,8 +76,13 @@ describe('POST /api/uploads/pre-signed-url', () => {
 })
 
 describe('POST /api/uploads/:id/complete', () => {
+  // The tests down to the image ones act on an upload of their own, by id: they share one user.
+  let user: TestUser
+  beforeAll(async () => {
+    user = await signUp()
+  })
+
   it('commits an upload whose object matches, idempotently', async () => {
-    const user = await signUp()
     const signed = await uploadFile(user, 'a.txt', Buffer.from('hello world'))
     const first = await completeUpload(user, signed.uploadId)
     expect(first.status).toBe(200)
@@ -86,7 +94,6 @@ describe('POST /api/uploads/:id/complete', () => {
   })
 
   it('answers 404 while the object has not reached storage', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(404)
@@ -94,7 +101,6 @@ describe('POST /api/uploads/:id/complete', () => {
   })
 
   it('refuses with 409 when the stored size differs', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('123456'), 'text/plain', user.id)
     const response = await completeUpload(user, signed.uploadId)
@@ -105,7 +111,6 @@ describe('POST /api/uploads/:id/complete', () => {
   })
 
   it('refuses with 409 when the stored content type differs', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('12345'), 'text/html', user.id)
     const response = await completeUpload(user, signed.uploadId)
@@ -114,7 +119,6 @@ describe('POST /api/uploads/:id/complete', () => {
   })
 
   it('refuses with 409 when the object was not uploaded by the owner', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('12345'), 'text/plain', 'someone-else')
     expect((await completeUpload(user, signed.uploadId)).status).toBe(409)
