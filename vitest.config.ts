@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+// Tests of the project's tooling (scripts, the dev server, the deploy bundle), not of the app: each starts what it
+// needs itself, so they share no worker or database with the app's integration tests and run once in CI.
+const tooling = [
+  'tests/integration/embedded-db.test.ts',
+  'tests/integration/embedded-defaults.test.ts',
+  'tests/integration/dev-server.test.ts',
+  'tests/integration/deploy-bundle.test.ts',
+]
+
 export default defineConfig({
   // The app's utils/ import the contract as Nuxt spells it.
   resolve: { alias: { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
@@ -14,8 +23,19 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          exclude: tooling,
           globalSetup: ['tests/support/global-setup.ts'],
           // Sized for a 2-core machine with both cores busy elsewhere (CI shares it): twice what a loaded run measured.
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+      // The tooling, after a build (`npm run test:tooling`): no globalSetup, since no test here uses its worker.
+      {
+        extends: true,
+        test: {
+          name: 'tooling',
+          include: tooling,
           testTimeout: 60_000,
           hookTimeout: 300_000,
         },

@@ -1,4 +1,6 @@
-import type { H3Event } from 'h3'
+import { createError, setResponseHeader, type H3Event } from 'h3'
+import { rateLimitConfig } from './config'
+import { useEnv } from './env'
 
 type LimitedAction = keyof Omit<typeof rateLimitConfig, 'auth'>
 

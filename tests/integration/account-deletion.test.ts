@@ -2,23 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { api, baseURL, objectExists, signUp, sql, updatedCookie, withoutSessionCache, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
+import { committedUpload, putProfileImage, putSigned, requestUpload } from '../support/uploads'
 
 // "Delete account" (Better Auth's delete-user, password re-entered): every object the user owns goes, and a
 // still-valid upload URL issued before the deletion cannot leave an ownerless object behind: the keys such URLs were
 // signed for hold one-byte tombstones that their write condition refuses.
 
-async function signedUpload(user: TestUser, filename: string, bytes: Uint8Array) {
-  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType: 'text/plain', fileSize: bytes.length } })
-  expect(response.status).toBe(200)
-  return await response.json() as SignedGenericUpload
-}
-
-async function committedUpload(user: TestUser, filename: string) {
-  const bytes = Buffer.from(`${filename} of ${user.id}`)
-  const signed = await signedUpload(user, filename, bytes)
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-  expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
+/** A committed text file of the user's, and the download URL it had before the deletion. */
+async function committedFile(user: TestUser, filename: string) {
+  const signed = await committedUpload(user, filename, Buffer.from(`${filename} of ${user.id}`))
   const { downloadUrl } = await (await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).json()
   return { key: signed.key, downloadUrl: downloadUrl as string }
 }
@@ -28,7 +20,7 @@ const deleteAccount = (user: TestUser, body: Record<string, unknown>) => api('/a
 describe('account deletion', () => {
   it('needs the password, and a wrong one deletes nothing', async () => {
     const user = await signUp()
-    const file = await committedUpload(user, 'keep.txt')
+    const file = await committedFile(user, 'keep.txt')
     for (const body of [{}, { password: '' }, { password: 'not-my-password' }]) {
       const response = await deleteAccount(user, body)
       expect(response.status, JSON.stringify(body)).toBe(400)
@@ -41,16 +33,14 @@ describe('account deletion', () => {
   it('deletes every object the user owns, then the rows; earlier URLs read no file', async () => {
     const user = await signUp()
     const bystander = await signUp()
-    const theirs = await committedUpload(bystander, 'theirs.txt')
+    const theirs = await committedFile(bystander, 'theirs.txt')
 
     const image = makePng(3, [7, 7, 7])
-    const profileSigning = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: image.length } })
-    const profile = await profileSigning.json() as SignedUpload
-    expect((await fetch(profile.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(profile), body: image })).status).toBe(200)
+    const profile = await putProfileImage(user, image)
     const profileDownload = (await (await api('/api/user/profile/image', { cookie: user.cookie })).json()).downloadUrl as string
-    const files = [await committedUpload(user, 'a.txt'), await committedUpload(user, 'b.txt')]
+    const files = [await committedFile(user, 'a.txt'), await committedFile(user, 'b.txt')]
     const pendingBytes = Buffer.from('arrives after the account is gone')
-    const pending = await signedUpload(user, 'late.txt', pendingBytes) // signed, not yet sent
+    const pending = await requestUpload(user, { filename: 'late.txt', contentType: 'text/plain', fileSize: pendingBytes.length }) // signed, not yet sent
 
     const response = await deleteAccount(user, { password: 'correct-horse-battery' })
     expect(response.status, await response.clone().text()).toBe(200)
@@ -69,10 +59,10 @@ describe('account deletion', () => {
     expect((await api('/api/user/profile', { cookie: withoutSessionCache(user.cookie) })).status).toBe(401)
 
     // The upload URL is still valid, but its key holds a tombstone it cannot write over; the cleanup keeps it there.
-    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(412)
+    expect((await putSigned(pending, pendingBytes)).status).toBe(412)
     expect(await objectExists(pending.key)).toBe(false)
     expect((await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`)).status).toBe(200)
-    expect((await fetch(pending.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(pending), body: pendingBytes })).status).toBe(412)
+    expect((await putSigned(pending, pendingBytes)).status).toBe(412)
     expect(await objectExists(pending.key)).toBe(false)
     // Recorded until no URL issued before the deletion can write any more.
     expect(await sql('select key from orphaned_object where key = $1', [pending.key])).toHaveLength(1)

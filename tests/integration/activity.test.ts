@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { api, signUp, sql, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
+
+import { committedUpload, putProfileImage, requestUpload } from '../support/uploads'
 
 interface Entry { action: string, subject: string, key: string, filename: string | null, count: number, unfinished: boolean }
 
@@ -12,27 +13,18 @@ const activity = async (user: TestUser) => {
   return (await response.json() as { items: Entry[] }).items
 }
 
-async function sign<T>(user: TestUser, path: string, json: unknown): Promise<T> {
-  const response = await api(path, { method: 'POST', cookie: user.cookie, json })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as T
-}
-
 describe('GET /api/user/activity', () => {
   it('names files, folds repeats and still-fresh avatar links, marks unfinished uploads, and shows only the owner', async () => {
     const user = await signUp()
     const other = await signUp()
     const image = makePng(2, [7, 7, 7])
-    const profile = await sign<SignedUpload>(user, '/api/user/profile/image', { contentType: 'image/png', fileSize: image.length, originalFilename: 'me.png' })
-    expect((await fetch(profile.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(profile), body: image })).status).toBe(200)
+    const profile = await putProfileImage(user, image, 'me.png')
     // Three visits to the profile page: three avatar links signed, all within the first one's lifetime.
     for (let i = 0; i < 3; i++) expect((await api('/api/user/profile/image', { cookie: user.cookie })).status).toBe(200)
 
-    const abandoned = await sign<SignedGenericUpload>(user, '/api/uploads/pre-signed-url', { filename: 'draft.txt', contentType: 'text/plain', fileSize: 3 })
+    const abandoned = await requestUpload(user, { filename: 'draft.txt', contentType: 'text/plain', fileSize: 3 })
     const bytes = Buffer.from('%PDF-1.4\n%%EOF\n')
-    const file = await sign<SignedGenericUpload>(user, '/api/uploads/pre-signed-url', { filename: 'résumé.pdf', contentType: 'application/pdf', fileSize: bytes.length })
-    expect((await fetch(file.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(file), body: bytes })).status).toBe(200)
-    expect((await api(`/api/uploads/${file.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
+    const file = await committedUpload(user, 'résumé.pdf', bytes, 'application/pdf')
     for (let i = 0; i < 3; i++) expect((await api(`/api/uploads/${file.uploadId}/download-url`, { cookie: user.cookie })).status).toBe(200)
     expect((await api(`/api/uploads/${file.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
 
@@ -59,7 +51,7 @@ describe('GET /api/user/activity', () => {
 
   it('finds the name of a file on its upload for rows written before the audit kept names', async () => {
     const user = await signUp()
-    const file = await sign<SignedGenericUpload>(user, '/api/uploads/pre-signed-url', { filename: 'old.txt', contentType: 'text/plain', fileSize: 3 })
+    const file = await requestUpload(user, { filename: 'old.txt', contentType: 'text/plain', fileSize: 3 })
     await expect.poll(() => rowCount(user.id), { timeout: 30_000 }).toBe(1)
     await sql('update presign_event set filename = null where user_id = $1', [user.id])
     expect(await activity(user)).toMatchObject([{ action: 'put', key: file.key, filename: 'old.txt', unfinished: true }])
@@ -67,11 +59,7 @@ describe('GET /api/user/activity', () => {
 
   it('earlier profile images: listing their thumbnails adds nothing, deleting one names it', async () => {
     const user = await signUp()
-    const put = async (bytes: Buffer<ArrayBuffer>, originalFilename: string) => {
-      const signed = await sign<SignedUpload>(user, '/api/user/profile/image', { contentType: 'image/png', fileSize: bytes.length, originalFilename })
-      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-      return signed
-    }
+    const put = (bytes: Buffer<ArrayBuffer>, originalFilename: string) => putProfileImage(user, bytes, originalFilename)
     const profile = await put(makePng(2, [1, 2, 3]), 'old.png')
     await put(makePng(3, [4, 5, 6]), 'new.png')
     // Issuing the second URL kept old.png as an earlier image; three visits list it (three thumbnail signings).

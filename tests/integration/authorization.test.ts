@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { api, randomClientIp, signUp, sql, withoutSessionCache, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+
+import { committedUpload, putProfileImage } from '../support/uploads'
 
 // Every endpoint × every kind of stranger: no session, an expired session, another user holding the owner's ids.
 // Each must be denied, and nothing may be issued or changed.
@@ -26,15 +27,10 @@ async function snapshot() {
 beforeAll(async () => {
   [owner, stranger, expired] = await Promise.all([signUp('Owner'), signUp('Stranger'), signUp('Expired')])
   const image = makePng(2, [1, 2, 3])
-  const signed = await (await api('/api/user/profile/image', { method: 'POST', cookie: owner.cookie, json: { contentType: 'image/png', fileSize: image.length } })).json() as SignedUpload
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })).status).toBe(200)
-  ownerImageKey = signed.key
+  ownerImageKey = (await putProfileImage(owner, image)).key
 
   const file = Buffer.from('private')
-  const generic = await (await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: owner.cookie, json: { filename: 'p.txt', contentType: 'text/plain', fileSize: file.length } })).json() as SignedUpload & { uploadId: string }
-  expect((await fetch(generic.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(generic), body: file })).status).toBe(200)
-  expect((await api(`/api/uploads/${generic.uploadId}/complete`, { method: 'POST', cookie: owner.cookie })).status).toBe(200)
-  committedId = generic.uploadId
+  committedId = (await committedUpload(owner, 'p.txt', file)).uploadId
   pendingId = (await (await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: owner.cookie, json: { filename: 'q.txt', contentType: 'text/plain', fileSize: 1 } })).json()).uploadId
 
   await sql(`update session set expires_at = now() - interval '1 minute' where user_id = $1`, [expired.id])

@@ -2,20 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { api, objectExists, signUp, sql, type TestUser } from '../support/api'
-import { signedUploadHeaders, type SignedGenericUpload } from '../support/storage'
+
+import { committedUpload } from '../support/uploads'
 
 const FAULT_MESSAGE = 'fault injected by delete-order.test'
-
-async function committedUpload(user: TestUser, bytes: Buffer<ArrayBuffer>) {
-  const response = await api('/api/uploads/pre-signed-url', {
-    method: 'POST', cookie: user.cookie, json: { filename: 'keep.txt', contentType: 'text/plain', fileSize: bytes.length },
-  })
-  expect(response.status).toBe(200)
-  const signed = await response.json() as SignedGenericUpload
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-  expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
-  return signed
-}
 
 const deleteUpload = (user: TestUser, id: string) => api(`/api/uploads/${id}`, { method: 'DELETE', cookie: user.cookie })
 const listedIds = async (user: TestUser) =>
@@ -51,7 +41,7 @@ describe('DELETE /api/uploads/:id: the row goes before the object', () => {
   it('leaves the upload listed and downloadable when the database refuses to change its row', async () => {
     const user = await signUp()
     const bytes = randomBytes(256)
-    const signed = await committedUpload(user, bytes)
+    const signed = await committedUpload(user, 'keep.txt', bytes)
     await failOn(signed.uploadId, 'update or delete')
 
     await expectOpaqueError(await deleteUpload(user, signed.uploadId))
@@ -67,7 +57,7 @@ describe('DELETE /api/uploads/:id: the row goes before the object', () => {
 
   it('removes the object and unlists the row when it succeeds', async () => {
     const user = await signUp()
-    const signed = await committedUpload(user, randomBytes(16))
+    const signed = await committedUpload(user, 'keep.txt', randomBytes(16))
 
     expect((await deleteUpload(user, signed.uploadId)).status).toBe(200)
     expect(await objectExists(signed.key)).toBe(false)
@@ -77,7 +67,7 @@ describe('DELETE /api/uploads/:id: the row goes before the object', () => {
 
   it('leaves a tombstone for the cleanup when the row of an expired upload cannot be removed', async () => {
     const user = await signUp()
-    const signed = await committedUpload(user, randomBytes(16))
+    const signed = await committedUpload(user, 'keep.txt', randomBytes(16))
     await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])
     await failOn(signed.uploadId, 'delete')
 

@@ -3,16 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { uploadPolicy } from '../../shared/utils/policy'
 import { api, signUp, sql, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedGenericUpload } from '../support/storage'
-
-async function committedUpload(user: TestUser, filename: string, bytes: Buffer<ArrayBuffer>, contentType: string) {
-  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType, fileSize: bytes.length } })
-  expect(response.status).toBe(200)
-  const signed = await response.json() as SignedGenericUpload
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-  expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
-  return signed
-}
+import type { SignedGenericUpload } from '../support/storage'
+import { committedUpload } from '../support/uploads'
 
 const downloadUrls = (user: TestUser | null, json: unknown, init: RequestInit = {}) =>
   api('/api/uploads/download-urls', { method: 'POST', cookie: user?.cookie, json, ...init })

@@ -7,21 +7,13 @@ import { startTestServer } from '../support/test-server.mjs'
 import { startTcpProxy } from '../support/tcp-proxy'
 import pg from 'pg'
 import { AwsClient } from 'aws4fetch'
-import { randomClientIp, updatedCookie, withoutSessionCache } from '../support/api'
+import { randomClientIp, sqlOn, updatedCookie, withoutSessionCache } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
+import { localS3Credentials, type SignedUpload } from '../support/storage'
 import { findSecrets, userSecrets } from '../e2e/secrets'
+import { putSigned } from '../support/uploads'
 
-async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: server.databaseUrl })
-  await client.connect()
-  try {
-    return (await client.query<T>(text)).rows
-  }
-  finally {
-    await client.end()
-  }
-}
+const sql = sqlOn(() => server.databaseUrl)
 
 // A worker of its own whose Postgres sits behind a TCP hop the test can cut: "Postgres stopped" without stopping
 // the shared server the other suites use.
@@ -207,7 +199,7 @@ describe('audit events signed while Postgres is down', () => {
     expect(first.status).toBe(200)
     const cached = updatedCookie(own, first)
     const signed = await first.json() as SignedUpload
-    expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image })).status).toBe(200)
+    expect((await putSigned(signed, image)).status).toBe(200)
     await expect.poll(() => eventsOf(email), { timeout: 30_000 }).toBe(1)
 
     const retries = () => readFileSync(logFile, 'utf8').split('audit.batch_retried').length - 1
@@ -326,7 +318,7 @@ describe('profile image history while Postgres is down', () => {
       expect(response.status).toBe(200)
       own = updatedCookie(own, response) // the cookie cache now carries the key: the profile routes need no SQL
       const signed = await response.json() as SignedUpload
-      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+      expect((await putSigned(signed, bytes)).status).toBe(200)
     }
     const currentBytes = async () => {
       const shown = await fetch(`${origin}/api/user/profile/image`, { headers: { cookie: own } })
@@ -445,7 +437,7 @@ async function historyUser(email: string) {
       expect(response.status).toBe(200)
       own = updatedCookie(own, response)
       const signed = await response.json() as SignedUpload
-      expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+      expect((await putSigned(signed, bytes)).status).toBe(200)
     },
     async currentBytes() {
       const shown = await fetch(`${origin}/api/user/profile/image`, { headers: { cookie: own } })

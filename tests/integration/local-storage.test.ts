@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { createSigner } from '../../server/utils/r2'
-import { api, baseURL, signUp, storageEndpoint, type TestUser } from '../support/api'
-import { localS3Credentials, signedUploadHeaders, type SignedGenericUpload } from '../support/storage'
+import { api, baseURL, signUp, storageEndpoint } from '../support/api'
+import { localS3Credentials, signedUploadHeaders } from '../support/storage'
+import { committedUpload, putSigned, requestUpload } from '../support/uploads'
 
 // The local storage endpoint (scripts/local-storage.mjs) in front of wrangler dev's S3 API: pre-signed requests are
 // held to what was signed, as AWS S3 holds them, and stored files are served from another origin as sandboxed downloads.
 
 const appOrigin = new URL(baseURL).origin
-
-async function requestUpload(user: TestUser, filename: string, contentType: string, fileSize: number) {
-  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType, fileSize } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedGenericUpload
-}
-
-async function commitFile(user: TestUser, filename: string, contentType: string, bytes: Buffer<ArrayBuffer>) {
-  const signed = await requestUpload(user, filename, contentType, bytes.length)
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-  expect((await api(`/api/uploads/${signed.uploadId}/complete`, { method: 'POST', cookie: user.cookie })).status).toBe(200)
-  return signed
-}
 
 /** What the bucket holds at `key`, read with the storage keys straight from wrangler's endpoint (not the relay). */
 async function storedBytes(key: string): Promise<Buffer | undefined> {
@@ -34,10 +22,10 @@ describe('pre-signed uploads carry only the x-amz-* headers they signed', () => 
   it('refuses an added x-amz-copy-source (403 AccessDenied): the key never gets another user\'s file', async () => {
     const victim = await signUp('Victim')
     const secret = Buffer.from('the victim\'s private notes')
-    const victimFile = await commitFile(victim, 'notes.txt', 'text/plain', secret)
+    const victimFile = await committedUpload(victim, 'notes.txt', secret, 'text/plain')
 
     const attacker = await signUp('Attacker')
-    const signed = await requestUpload(attacker, 'copy.txt', 'text/plain', secret.length)
+    const signed = await requestUpload(attacker, { filename: 'copy.txt', contentType: 'text/plain', fileSize: secret.length })
     for (const extra of [{}, { 'x-amz-metadata-directive': 'REPLACE' }] as Record<string, string>[]) {
       const put = await fetch(signed.presignedUrl, {
         method: 'PUT',
@@ -58,19 +46,19 @@ describe('pre-signed uploads carry only the x-amz-* headers they signed', () => 
   it('refuses an added unsigned x-amz-meta-* header, and still takes the upload exactly as signed', async () => {
     const user = await signUp()
     const bytes = Buffer.from('hello')
-    const signed = await requestUpload(user, 'hello.txt', 'text/plain', bytes.length)
-    const tampered = await fetch(signed.presignedUrl, { method: 'PUT', headers: { ...signedUploadHeaders(signed), 'x-amz-meta-foo': 'bar' }, body: bytes })
+    const signed = await requestUpload(user, { filename: 'hello.txt', contentType: 'text/plain', fileSize: bytes.length })
+    const tampered = await putSigned(signed, bytes, { headers: { ...signedUploadHeaders(signed), 'x-amz-meta-foo': 'bar' } })
     expect(tampered.status).toBe(403)
     expect(await tampered.text()).toContain('<Code>AccessDenied</Code>')
     expect(await storedBytes(signed.key)).toBeUndefined()
 
-    expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
+    expect((await putSigned(signed, bytes)).status).toBe(200)
     expect(await storedBytes(signed.key)).toEqual(bytes)
   })
 
   it('passes the browser\'s CORS preflight from the app\'s origin through', async () => {
     const user = await signUp()
-    const signed = await requestUpload(user, 'a.txt', 'text/plain', 1)
+    const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 1 })
     const preflight = await fetch(signed.presignedUrl, {
       method: 'OPTIONS',
       headers: {
@@ -91,7 +79,7 @@ describe('stored files never run on the app\'s origin', () => {
   ])('serves %s from another origin as a sandboxed download', async (filename, contentType, text) => {
     const user = await signUp()
     const bytes = Buffer.from(text)
-    const { uploadId } = await commitFile(user, filename, contentType, bytes)
+    const { uploadId } = await committedUpload(user, filename, bytes, contentType)
     const signing = await api(`/api/uploads/${uploadId}/download-url`, { cookie: user.cookie })
     expect(signing.status).toBe(200)
     const { downloadUrl } = await signing.json() as { downloadUrl: string }
@@ -109,7 +97,7 @@ describe('stored files never run on the app\'s origin', () => {
 
   it('makes a download of a URL signed without a disposition an attachment too', async () => {
     const user = await signUp()
-    const { key } = await commitFile(user, 'page.html', 'text/html', Buffer.from('<p>hi</p>'))
+    const { key } = await committedUpload(user, 'page.html', Buffer.from('<p>hi</p>'), 'text/html')
     const { accessKeyId, secretAccessKey } = localS3Credentials()
     const storage = createSigner({ accessKeyId, secretAccessKey, endpoint: storageEndpoint, bucket: 'gallery' })
     const response = await fetch(await storage.presignGet({ key, expiresIn: 60 }))

@@ -7,40 +7,9 @@ import { uploadsConfig } from '../../server/utils/config'
 import { multipartPolicy } from '../../shared/utils/policy'
 import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../support/api'
 import { localS3Credentials } from '../support/storage'
+import { completeMultipart, createMultipart, partBytes, sendParts, signParts, type MultipartUpload } from '../support/uploads'
 
 const MiB = 1024 * 1024
-
-interface MultipartUpload { id: string, key: string, partSize: number, partCount: number, expiresIn: number, fileSize: number }
-interface SignedPart { partNumber: number, size: number, url: string }
-
-async function create(user: TestUser, fileSize: number, filename = 'big.bin', contentType = 'application/octet-stream') {
-  const response = await api('/api/uploads/multipart', { method: 'POST', cookie: user.cookie, json: { filename, contentType, fileSize } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as MultipartUpload
-}
-
-async function sign(user: TestUser, id: string, partNumbers: number[]) {
-  const response = await api(`/api/uploads/multipart/${id}/parts`, { method: 'POST', cookie: user.cookie, json: { partNumbers } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return (await response.json() as { parts: SignedPart[] }).parts
-}
-
-const partBytes = (bytes: Buffer<ArrayBuffer>, upload: MultipartUpload, partNumber: number) =>
-  bytes.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize)
-
-/** PUTs the given parts straight to storage and records each ETag, as the browser does; returns the storage PUT count. */
-async function sendParts(user: TestUser, upload: MultipartUpload, bytes: Buffer<ArrayBuffer>, partNumbers: number[], { record = true } = {}) {
-  for (const part of await sign(user, upload.id, partNumbers)) {
-    const put = await fetch(part.url, { method: 'PUT', body: partBytes(bytes, upload, part.partNumber) })
-    expect(put.status, await put.clone().text()).toBe(200)
-    const etag = put.headers.get('etag')
-    expect(etag).toBeTruthy()
-    if (!record) continue
-    const recorded = await api(`/api/uploads/multipart/${upload.id}/parts/${part.partNumber}`, { method: 'PUT', cookie: user.cookie, json: { etag } })
-    expect(recorded.status, await recorded.clone().text()).toBe(200)
-  }
-  return partNumbers.length
-}
 
 /**
  * What storage makes of a PUT: its status, or `closed` when it cut the connection before answering. Storage refuses a
@@ -59,10 +28,8 @@ function putOutcome(url: string, body: Buffer): Promise<number | 'closed'> {
   })
 }
 
-const complete = (user: TestUser, id: string) => api(`/api/uploads/multipart/${id}/complete`, { method: 'POST', cookie: user.cookie })
-
 async function completeOk(user: TestUser, id: string) {
-  const response = await complete(user, id)
+  const response = await completeMultipart(user, id)
   expect(response.status, await response.clone().text()).toBe(200)
   return response
 }
@@ -90,10 +57,10 @@ describe('multipart uploads', () => {
   it('uploads a file in parts straight to storage and serves back the same bytes', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE, 'video.mp4', 'video/mp4')
+    const upload = await createMultipart(user, FILE_SIZE, 'video.mp4', 'video/mp4')
     expect(upload).toMatchObject({ partSize: 5 * MiB, partCount: 4, fileSize: FILE_SIZE, expiresIn: expect.any(Number) })
     expect(upload.key).toMatch(/^[0-9a-f-]{36}\.mp4$/)
-    const signed = await sign(user, upload.id, all(upload))
+    const signed = await signParts(user, upload.id, all(upload))
     expect(signed.map(part => part.size)).toEqual([5 * MiB, 5 * MiB, 5 * MiB, 12_345])
 
     await sendParts(user, upload, bytes, all(upload))
@@ -109,9 +76,9 @@ describe('multipart uploads', () => {
   it('records several finished parts in one request, and completes with them', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     const etags = new Map<number, string>()
-    for (const part of await sign(user, upload.id, [1, 2, 3, 4])) {
+    for (const part of await signParts(user, upload.id, [1, 2, 3, 4])) {
       const put = await fetch(part.url, { method: 'PUT', body: partBytes(bytes, upload, part.partNumber) })
       expect(put.status).toBe(200)
       etags.set(part.partNumber, put.headers.get('etag')!)
@@ -126,7 +93,7 @@ describe('multipart uploads', () => {
     const again = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: { parts: [{ partNumber: 2, etag: '"0123456789abcdef0123456789abcdef"' }] } })
     expect(again.status).toBe(200)
     expect((await state(user, upload.id)).parts.find(part => part.partNumber === 2)?.etag).toBe('0123456789abcdef0123456789abcdef')
-    expect((await complete(user, upload.id)).status).toBe(409)
+    expect((await completeMultipart(user, upload.id)).status).toBe(409)
     const fixed = await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'PUT', cookie: user.cookie, json: { parts: [{ partNumber: 2, etag: etags.get(2) }] } })
     expect(fixed.status).toBe(200)
     await completeOk(user, upload.id)
@@ -136,7 +103,7 @@ describe('multipart uploads', () => {
   it('resumes after the client drops between parts, sending only the parts not recorded', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, [1, 3])
     // Part 2 reached storage but the client dropped before recording it: it counts as not sent.
     await sendParts(user, upload, bytes, [2], { record: false })
@@ -155,8 +122,8 @@ describe('multipart uploads', () => {
 
   it('has storage refuse a part whose size differs from the signed one', async () => {
     const user = await signUp()
-    const upload = await create(user, FILE_SIZE)
-    const [first, last] = await sign(user, upload.id, [1, 4])
+    const upload = await createMultipart(user, FILE_SIZE)
+    const [first, last] = await signParts(user, upload.id, [1, 4])
     for (const [part, size] of [[first!, 5 * MiB - 1], [first!, 5 * MiB + 1]] as const) {
       const outcome = await putOutcome(part.url, randomBytes(size))
       expect(outcome === 'closed' || outcome >= 400, `part ${part.partNumber} with ${size} bytes: ${outcome}`).toBe(true)
@@ -172,16 +139,16 @@ describe('multipart uploads', () => {
   it('refuses completing with parts missing or a wrong ETag, committing nothing', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, [1, 2, 4])
-    const missing = await complete(user, upload.id)
+    const missing = await completeMultipart(user, upload.id)
     expect(missing.status).toBe(409)
     expect(await missing.json()).toMatchObject({ statusCode: 409, message: expect.stringContaining('3'), data: { missingParts: [3] } })
 
     await sendParts(user, upload, bytes, [3], { record: false })
     const wrongEtag = await api(`/api/uploads/multipart/${upload.id}/parts/3`, { method: 'PUT', cookie: user.cookie, json: { etag: '"0123456789abcdef0123456789abcdef"' } })
     expect(wrongEtag.status).toBe(200)
-    const refused = await complete(user, upload.id)
+    const refused = await completeMultipart(user, upload.id)
     expect(refused.status).toBe(409)
     expect(await refused.json()).toMatchObject({ statusCode: 409, message: expect.any(String) })
     expect(await sql('select status from upload where id = $1', [upload.id])).toEqual([{ status: 'pending' }])
@@ -211,7 +178,7 @@ describe('multipart uploads', () => {
     ['recording too many parts at once', 'recordBatch', { parts: Array.from({ length: multipartPolicy.maxPartsPerSigningRequest + 1 }, (_, index) => ({ partNumber: index + 1, etag: 'abc' })) }],
   ] as const)('refuses %s with a JSON 400', async (_label, action, body) => {
     const user = await signUp()
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     const response = action === 'sign'
       ? await api(`/api/uploads/multipart/${upload.id}/parts`, { method: 'POST', cookie: user.cookie, json: body })
       : action === 'recordBatch'
@@ -237,7 +204,7 @@ describe('multipart uploads', () => {
     const owner = await signUp()
     const other = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(owner, FILE_SIZE)
+    const upload = await createMultipart(owner, FILE_SIZE)
     await sendParts(owner, upload, bytes, all(upload))
     const etag = '"0123456789abcdef0123456789abcdef"'
     const attempts = [
@@ -273,27 +240,27 @@ describe('multipart uploads', () => {
   it('aborts: storage drops the parts and the row goes, so nothing is left in the bucket', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, [1, 2])
-    const [later] = await sign(user, upload.id, [3])
+    const [later] = await signParts(user, upload.id, [3])
     const response = await api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: user.cookie })
     expect(response.status).toBe(200)
     expect(await sql('select id from upload where id = $1', [upload.id])).toEqual([])
     // The multipart upload no longer exists in storage: a part URL signed before the abort writes nothing.
     expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 3) })).status).toBe(404)
     expect(await objectExists(upload.key)).toBe(false)
-    expect((await complete(user, upload.id)).status).toBe(404)
+    expect((await completeMultipart(user, upload.id)).status).toBe(404)
   })
 
   it('an abort after storage already assembled the parts (a /complete racing it) leaves no object behind', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     const all = Array.from({ length: upload.partCount }, (_, index) => index + 1)
     await sendParts(user, upload, bytes, all)
     // Storage assembles the parts, as a /complete does, but no commit follows.
     const [row] = await sql<{ multipart_id: string }>('select multipart_id from upload where id = $1', [upload.id])
-    const target = new URL((await sign(user, upload.id, [1]))[0]!.url)
+    const target = new URL((await signParts(user, upload.id, [1]))[0]!.url)
     target.search = new URLSearchParams({ uploadId: row!.multipart_id }).toString()
     const parts = (await state(user, upload.id)).parts
       .map(part => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${part.etag}</ETag></Part>`).join('')
@@ -310,9 +277,9 @@ describe('multipart uploads', () => {
   it('DELETE /api/uploads/:id of an upload in parts aborts it in storage too', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, [1])
-    const [later] = await sign(user, upload.id, [2])
+    const [later] = await signParts(user, upload.id, [2])
     expect((await api(`/api/uploads/${upload.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
     expect((await fetch(later!.url, { method: 'PUT', body: partBytes(bytes, upload, 2) })).status).toBe(404)
     expect(await objectExists(upload.key)).toBe(false)
@@ -320,10 +287,10 @@ describe('multipart uploads', () => {
 
   it('activity shows an upload in parts once, by name, however many batches of part URLs it signed', async () => {
     const user = await signUp()
-    const upload = await create(user, FILE_SIZE, 'holiday video.bin')
-    await sign(user, upload.id, [1, 2])
-    await sign(user, upload.id, [3])
-    await sign(user, upload.id, [4])
+    const upload = await createMultipart(user, FILE_SIZE, 'holiday video.bin')
+    await signParts(user, upload.id, [1, 2])
+    await signParts(user, upload.id, [3])
+    await signParts(user, upload.id, [4])
     await expect.poll(async () => (await sql('select id from presign_event where user_id = $1', [user.id])).length, { timeout: 30_000 }).toBe(4)
     const activity = await (await api('/api/user/activity', { cookie: user.cookie })).json() as { items: { action: string, filename: string | null, count: number }[] }
     expect(activity.items.map(({ action, filename, count }) => ({ action, filename, count }))).toEqual([{ action: 'put', filename: 'holiday video.bin', count: 1 }])
@@ -332,9 +299,9 @@ describe('multipart uploads', () => {
   it('is aborted by the cleanup cron once expired, leaving nothing in the bucket', async () => {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, [1, 2])
-    const [later] = await sign(user, upload.id, [3])
+    const [later] = await signParts(user, upload.id, [3])
     await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = $1`, [upload.id])
 
     expect((await fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`)).status).toBe(200)
@@ -365,7 +332,7 @@ describe('completing an upload in parts more than once', () => {
   async function readyUpload() {
     const user = await signUp()
     const bytes = randomBytes(FILE_SIZE)
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, bytes, all(upload))
     return { user, upload, bytes }
   }
@@ -376,7 +343,7 @@ describe('completing an upload in parts more than once', () => {
     const hold = await holdLock('select id from upload where id = $1 for update', [upload.id])
     let responses: Response[]
     try {
-      const pending = Array.from({ length: 3 }, () => complete(user, upload.id))
+      const pending = Array.from({ length: 3 }, () => completeMultipart(user, upload.id))
       await expect.poll(async () => (await hold.waiting('update "upload"')).length, { timeout: 30_000 }).toBe(3)
       await hold.release()
       responses = await Promise.all(pending)
@@ -400,7 +367,7 @@ describe('completing an upload in parts more than once', () => {
     const hold = await holdLock('lock table multipart_upload_part in exclusive mode')
     let first: Response
     try {
-      const pending = complete(user, upload.id)
+      const pending = completeMultipart(user, upload.id)
       await expect.poll(async () => (await hold.waiting('delete from "multipart_upload_part"')).length, { timeout: 30_000 }).toBe(1)
       const [pid] = await hold.waiting('delete from "multipart_upload_part"')
       await sql('select pg_terminate_backend($1)', [pid])
@@ -419,7 +386,7 @@ describe('completing an upload in parts more than once', () => {
 
   it('DELETE /api/uploads/:id drops the part rows of an upload in parts at once', async () => {
     const user = await signUp()
-    const upload = await create(user, FILE_SIZE)
+    const upload = await createMultipart(user, FILE_SIZE)
     await sendParts(user, upload, randomBytes(FILE_SIZE), [1, 2])
     expect(await partRows(upload.id)).toHaveLength(2)
     expect((await api(`/api/uploads/${upload.id}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)

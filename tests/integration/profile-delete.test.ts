@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { api, objectExists, signUp, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+
+import { putSigned, requestProfileUpload } from '../support/uploads'
 
 // A profile image deleted by its owner stays deleted, even when an upload URL issued before the delete (still valid
 // for 24 h: an upload in flight, a leaked URL) is used afterwards.
-async function uploadUrl(user: TestUser, bytes: Uint8Array) {
-  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length } })
-  expect(response.status).toBe(200)
-  return await response.json() as SignedUpload
-}
-
-const put = (signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>) => fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+const uploadUrl = (user: TestUser, bytes: Uint8Array) => requestProfileUpload(user, { contentType: 'image/png', fileSize: bytes.length })
+const put = putSigned
 
 describe('DELETE /api/user/profile/image', () => {
   it('cannot be undone by an upload URL issued before the delete', async () => {

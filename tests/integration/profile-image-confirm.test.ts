@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { api, objectExists, signUp, storedAt, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+
+import { putProfileImage } from '../support/uploads'
 
 // POST /api/user/profile/image/confirm: after the PUT, the stored bytes must be the signed image type.
 // Storage accepts any bytes through a correctly signed URL; the confirm call is what refuses them.
@@ -10,13 +11,7 @@ const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 255, 0])
 const notAnImage = (length: number) => new Uint8Array(Buffer.from('this is a text file renamed .png '.repeat(20).slice(0, length)))
 
-async function put(user: TestUser, bytes: Uint8Array<ArrayBuffer>) {
-  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length, originalFilename: 'x.png' } })
-  expect(response.status).toBe(200)
-  const signed = await response.json() as SignedUpload
-  expect((await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })).status).toBe(200)
-  return signed
-}
+const put = (user: TestUser, bytes: Uint8Array<ArrayBuffer>) => putProfileImage(user, bytes, 'x.png')
 
 const confirm = (user: TestUser) => api('/api/user/profile/image/confirm', { method: 'POST', cookie: user.cookie })
 

@@ -3,7 +3,8 @@ import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
 import { api, baseURL, objectExists, signUp, sql, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, type SignedUpload } from '../support/storage'
+import { localS3Credentials, type SignedUpload } from '../support/storage'
+import { putSigned, requestProfileUpload } from '../support/uploads'
 
 // Profile image history with the default keepVersions (5), on the local S3 endpoint: versions are copies
 // made inside storage, so every byte checked here was written by the browser-side PUTs only.
@@ -12,11 +13,8 @@ const image = (n: number) => makePng(2 + n, [n * 20, 255 - n * 20, n])
 
 interface Version { id: string, current: boolean, filename: string, contentType: string, size: number, createdAt: string, thumbnailUrl: string }
 
-async function uploadUrl(user: TestUser, bytes: Uint8Array, originalFilename: string) {
-  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length, originalFilename } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedUpload
-}
+const uploadUrl = (user: TestUser, bytes: Uint8Array, originalFilename: string) =>
+  requestProfileUpload(user, { contentType: 'image/png', fileSize: bytes.length, originalFilename })
 
 async function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer>, filename: string) {
   return await put(await uploadUrl(user, bytes, filename), bytes)
@@ -24,7 +22,7 @@ async function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer>, filename: 
 
 /** PUTs through an upload URL; `expected` is storage's answer (412: the key changed since the URL was signed). */
 async function put(signed: SignedUpload, bytes: Uint8Array<ArrayBuffer>, expected = 200) {
-  const response = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+  const response = await putSigned(signed, bytes)
   await response.arrayBuffer()
   expect(response.status).toBe(expected)
   return signed
@@ -241,7 +239,7 @@ describe('keeping earlier profile images', () => {
     // The upload's PUT is refused (412) when the restore's copy changed the key after the URL was signed.
     const racingUpload = async () => {
       const signed = await uploadUrl(user, image(3), 'three.png')
-      const response = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: image(3) })
+      const response = await putSigned(signed, image(3))
       await response.arrayBuffer()
       expect([200, 412]).toContain(response.status)
     }

@@ -3,19 +3,13 @@ import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, signUp, sql, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
 import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedUpload } from '../support/storage'
+import { putSigned, requestProfileUpload } from '../support/uploads'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])
 
-async function requestUpload(user: TestUser, body: Record<string, unknown>) {
-  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: body })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedUpload
-}
-
-function put(signed: SignedUpload, body: Uint8Array<ArrayBuffer>, headers = signedUploadHeaders(signed), url = signed.presignedUrl) {
-  return fetch(url, { method: 'PUT', headers, body })
-}
+const put = (signed: SignedUpload, body: Uint8Array<ArrayBuffer>, headers = signedUploadHeaders(signed), url = signed.presignedUrl) =>
+  putSigned(signed, body, { headers, url })
 
 async function profileImage(user: TestUser) {
   const response = await api('/api/user/profile/image', { cookie: user.cookie })
@@ -32,7 +26,7 @@ async function download(url: string) {
 describe('POST /api/user/profile/image', () => {
   it('answers exactly the contract fields, signed for 24 h, with the values it signed', async () => {
     const user = await signUp()
-    const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
+    const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
 
     expect(Object.keys(signed).sort()).toEqual(
       ['contentType', 'expiresIn', 'fileSize', 'headers', 'key', 'originalFilename', 'presignedUrl', 'uploadedAt', 'uploadedBy'])
@@ -50,14 +44,14 @@ describe('POST /api/user/profile/image', () => {
     const user = await signUp()
     expect(await profileImage(user)).toEqual({ hasImage: false })
 
-    const first = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
+    const first = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
     expect((await put(first, imageA)).status).toBe(200)
     const shown = await profileImage(user)
     expect(shown).toMatchObject({ hasImage: true, filename: 'a.png', expiresIn: 3600 })
     expect(new URL(shown.downloadUrl!).searchParams.get('X-Amz-Expires')).toBe('3600')
     expect((await download(shown.downloadUrl!)).equals(imageA)).toBe(true)
 
-    const second = await requestUpload(user, { contentType: 'image/png', fileSize: imageB.length, originalFilename: 'b.png' })
+    const second = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageB.length, originalFilename: 'b.png' })
     expect(second.key).toBe(first.key)
     expect((await put(second, imageB)).status).toBe(200)
     const replaced = await profileImage(user)
@@ -67,7 +61,7 @@ describe('POST /api/user/profile/image', () => {
 
   it('round-trips a non-ASCII filename through a header the browser can send', async () => {
     const user = await signUp()
-    const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'café 😀.png' })
+    const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'café 😀.png' })
     expect(signed.originalFilename).toMatch(/^[\x20-\x7E]+$/)
     expect((await put(signed, imageA)).status).toBe(200)
     expect((await profileImage(user)).filename).toBe('café 😀.png')
@@ -75,13 +69,13 @@ describe('POST /api/user/profile/image', () => {
 
   it('never returns an undefined filename', async () => {
     const user = await signUp()
-    const signed = await requestUpload(user, { contentType: 'image/webp', fileSize: 10 })
+    const signed = await requestProfileUpload(user, { contentType: 'image/webp', fileSize: 10 })
     expect(signed.originalFilename).toBe('profile-image')
   })
 
   it('reports no image for a key that was assigned but never uploaded', async () => {
     const user = await signUp()
-    await requestUpload(user, { contentType: 'image/png', fileSize: 10 })
+    await requestProfileUpload(user, { contentType: 'image/png', fileSize: 10 })
     expect(await profileImage(user)).toEqual({ hasImage: false })
   })
 
@@ -101,11 +95,11 @@ describe('POST /api/user/profile/image', () => {
   it('gives each user their own key; another user\'s URL cannot be bent onto it', async () => {
     const owner = await signUp()
     const other = await signUp()
-    const ownerUpload = await requestUpload(owner, { contentType: 'image/png', fileSize: imageA.length })
+    const ownerUpload = await requestProfileUpload(owner, { contentType: 'image/png', fileSize: imageA.length })
     expect((await put(ownerUpload, imageA)).status).toBe(200)
 
     expect(await profileImage(other)).toEqual({ hasImage: false })
-    const otherUpload = await requestUpload(other, { contentType: 'image/png', fileSize: imageB.length })
+    const otherUpload = await requestProfileUpload(other, { contentType: 'image/png', fileSize: imageB.length })
     expect(otherUpload.key).not.toBe(ownerUpload.key)
 
     // The other user's signed URL pointed at the owner's key: storage refuses, the owner's image is intact.
@@ -119,7 +113,7 @@ describe('POST /api/user/profile/image', () => {
 
 describe('storage enforces the signature (local S3 endpoint, SigV4 verified)', async () => {
   const user = await signUp()
-  const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
+  const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageA.length, originalFilename: 'a.png' })
   const headers = signedUploadHeaders(signed)
 
   it('refuses another content-type', async () => {
@@ -173,7 +167,7 @@ describe('storage enforces the signature (local S3 endpoint, SigV4 verified)', a
 describe('PATCH /api/user/profile', () => {
   it('renames without touching the image key', async () => {
     const user = await signUp('Old Name')
-    const signed = await requestUpload(user, { contentType: 'image/png', fileSize: 10 })
+    const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: 10 })
     const response = await api('/api/user/profile', { method: 'PATCH', cookie: user.cookie, json: { name: '  New Name  ' } })
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ id: user.id, name: 'New Name', email: user.email })
@@ -183,7 +177,7 @@ describe('PATCH /api/user/profile', () => {
 
   it('refuses an image field in the body and changes nothing', async () => {
     const user = await signUp('Kept')
-    const signed = await requestUpload(user, { contentType: 'image/png', fileSize: 10 })
+    const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: 10 })
     const response = await api('/api/user/profile', { method: 'PATCH', cookie: user.cookie, json: { name: 'X', image: 'someone-elses-key' } })
     expect(response.status).toBe(400)
     const [row] = await sql<{ name: string, image: string }>('select name, image from "user" where id = $1', [user.id])
@@ -194,7 +188,7 @@ describe('PATCH /api/user/profile', () => {
 describe('DELETE /api/user/profile/image', () => {
   it('removes the object, keeps the key for the next upload', async () => {
     const user = await signUp()
-    const signed = await requestUpload(user, { contentType: 'image/png', fileSize: imageA.length })
+    const signed = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageA.length })
     expect((await put(signed, imageA)).status).toBe(200)
     const before = await profileImage(user)
 
@@ -206,7 +200,7 @@ describe('DELETE /api/user/profile/image', () => {
     expect((await earlier.arrayBuffer()).byteLength).toBe(1)
     expect(earlier.headers.get('x-amz-meta-tombstone')).toBe('removed')
 
-    const again = await requestUpload(user, { contentType: 'image/png', fileSize: imageB.length })
+    const again = await requestProfileUpload(user, { contentType: 'image/png', fileSize: imageB.length })
     expect(again.key).toBe(signed.key)
   })
 })

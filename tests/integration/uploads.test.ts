@@ -1,25 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { createSigner } from '../../server/utils/r2'
 import { api, baseURL, objectExists, signUp, sql, storedAt, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { localS3Credentials, signedUploadHeaders, uploadMetadata, type SignedGenericUpload } from '../support/storage'
+import { localS3Credentials, signedUploadHeaders, uploadMetadata } from '../support/storage'
+import { completeUpload, putSigned, requestUpload } from '../support/uploads'
 
-async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number }) {
-  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedGenericUpload
-}
-
+/** A file signed and PUT (200), not yet completed. */
 async function uploadFile(user: TestUser, filename: string, bytes: Buffer<ArrayBuffer>, contentType = 'text/plain') {
   const signed = await requestUpload(user, { filename, contentType, fileSize: bytes.length })
-  const put = await fetch(signed.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(signed), body: bytes })
+  const put = await putSigned(signed, bytes)
   expect(put.status).toBe(200)
   return signed
 }
-
-const complete = (user: TestUser, id: string) => api(`/api/uploads/${id}/complete`, { method: 'POST', cookie: user.cookie })
 
 /** Writes straight to the local bucket with the storage keys, to plant objects the API would never sign. */
 function storage() {
@@ -35,8 +29,13 @@ async function plant(key: string, bytes: Buffer<ArrayBuffer>, contentType: strin
 }
 
 describe('POST /api/uploads/pre-signed-url', () => {
+  // Each test asks for URLs of its own and reads them back by id: one user for all (well under the upload URL limit).
+  let user: TestUser
+  beforeAll(async () => {
+    user = await signUp()
+  })
+
   it('records a pending upload and answers the contract fields plus uploadId', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'notes.txt', contentType: 'text/plain', fileSize: 12 })
     expect(Object.keys(signed).sort()).toEqual(
       ['contentType', 'expiresIn', 'fileSize', 'headers', 'key', 'originalFilename', 'presignedUrl', 'uploadId', 'uploadedAt', 'uploadedBy'])
@@ -48,7 +47,6 @@ describe('POST /api/uploads/pre-signed-url', () => {
   })
 
   it('gives every upload its own key, with a safe extension whatever the filename says', async () => {
-    const user = await signUp()
     const a = await requestUpload(user, { filename: '../../x', contentType: 'application/octet-stream', fileSize: 1 })
     const b = await requestUpload(user, { filename: '../../etc/report.TAR', contentType: 'application/octet-stream', fileSize: 1 })
     expect(a.key).toMatch(/^[0-9a-f-]{36}\.bin$/)
@@ -66,7 +64,6 @@ describe('POST /api/uploads/pre-signed-url', () => {
     ['a fractional size', { filename: 'a.txt', contentType: 'text/plain', fileSize: 1.5 }],
     ['a size over the limit', { filename: 'a.txt', contentType: 'text/plain', fileSize: 100 * 1024 * 1024 + 1 }],
   ])('refuses %s with a JSON 400', async (_label, body) => {
-    const user = await signUp()
     const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ statusCode: 400, message: expect.any(String) })
@@ -79,31 +76,34 @@ describe('POST /api/uploads/pre-signed-url', () => {
 })
 
 describe('POST /api/uploads/:id/complete', () => {
+  // The tests down to the image ones act on an upload of their own, by id: they share one user.
+  let user: TestUser
+  beforeAll(async () => {
+    user = await signUp()
+  })
+
   it('commits an upload whose object matches, idempotently', async () => {
-    const user = await signUp()
     const signed = await uploadFile(user, 'a.txt', Buffer.from('hello world'))
-    const first = await complete(user, signed.uploadId)
+    const first = await completeUpload(user, signed.uploadId)
     expect(first.status).toBe(200)
     const view = await first.json()
     expect(view).toMatchObject({ id: signed.uploadId, filename: 'a.txt', size: 11, status: 'committed' })
-    const again = await complete(user, signed.uploadId)
+    const again = await completeUpload(user, signed.uploadId)
     expect(again.status).toBe(200)
     expect(await again.json()).toEqual(view)
   })
 
   it('answers 404 while the object has not reached storage', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(404)
     expect((await response.json()).message).toMatch(/not reached storage/)
   })
 
   it('refuses with 409 when the stored size differs', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('123456'), 'text/plain', user.id)
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(409)
     expect((await response.json()).message).toMatch(/size 6 differs from the declared 5/)
     const [row] = await sql<{ status: string }>('select status from upload where id = $1', [signed.uploadId])
@@ -111,19 +111,17 @@ describe('POST /api/uploads/:id/complete', () => {
   })
 
   it('refuses with 409 when the stored content type differs', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('12345'), 'text/html', user.id)
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(409)
     expect((await response.json()).message).toMatch(/content type text\/html differs/)
   })
 
   it('refuses with 409 when the object was not uploaded by the owner', async () => {
-    const user = await signUp()
     const signed = await requestUpload(user, { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 })
     await plant(signed.key, Buffer.from('12345'), 'text/plain', 'someone-else')
-    expect((await complete(user, signed.uploadId)).status).toBe(409)
+    expect((await completeUpload(user, signed.uploadId)).status).toBe(409)
   })
 
   it('refuses with 409 and discards the object when an image upload holds no such image, listing nothing', async () => {
@@ -131,7 +129,7 @@ describe('POST /api/uploads/:id/complete', () => {
     const text = Buffer.from('these are notes, not a picture\n')
     const signed = await uploadFile(user, 'notes.png', text, 'image/png')
     expect(await objectExists(signed.key)).toBe(true)
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(409)
     expect(await response.json()).toMatchObject({ statusCode: 409, message: expect.stringMatching(/not a valid PNG image/) })
     expect(await objectExists(signed.key)).toBe(false)
@@ -143,7 +141,7 @@ describe('POST /api/uploads/:id/complete', () => {
     // Bytes of another image type under a signed image type are refused the same way.
     const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')
     const renamed = await uploadFile(user, 'really-a-gif.png', gif, 'image/png')
-    expect((await complete(user, renamed.uploadId)).status).toBe(409)
+    expect((await completeUpload(user, renamed.uploadId)).status).toBe(409)
     expect(await objectExists(renamed.key)).toBe(false)
   })
 
@@ -151,7 +149,7 @@ describe('POST /api/uploads/:id/complete', () => {
     const user = await signUp()
     const png = makePng(8, [10, 200, 30])
     const signed = await uploadFile(user, 'dot.png', png, 'image/png')
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ id: signed.uploadId, contentType: 'image/png', size: png.length, status: 'committed' })
     expect(await objectExists(signed.key)).toBe(true)
@@ -160,17 +158,17 @@ describe('POST /api/uploads/:id/complete', () => {
     const svg = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     const fake = Buffer.alloc(svg.length, 'x')
     const retried = await uploadFile(user, 'drawing.svg', fake, 'image/svg+xml')
-    expect((await complete(user, retried.uploadId)).status).toBe(409)
-    const put = await fetch(retried.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(retried), body: svg })
+    expect((await completeUpload(user, retried.uploadId)).status).toBe(409)
+    const put = await putSigned(retried, svg)
     expect(put.status).toBe(200)
-    expect((await complete(user, retried.uploadId)).status).toBe(200)
+    expect((await completeUpload(user, retried.uploadId)).status).toBe(200)
   })
 
   it('answers 410 once the upload has been abandoned past the cleanup cutoff', async () => {
     const user = await signUp()
     const signed = await uploadFile(user, 'late.txt', Buffer.from('late'))
     await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(410)
     expect(await sql('select status from upload where id = $1', [signed.uploadId])).toEqual([{ status: 'pending' }])
   })
@@ -179,8 +177,8 @@ describe('POST /api/uploads/:id/complete', () => {
     const owner = await signUp()
     const other = await signUp()
     const signed = await uploadFile(owner, 'a.txt', Buffer.from('abc'))
-    expect((await complete(other, signed.uploadId)).status).toBe(404)
-    expect((await complete(owner, 'not-a-uuid')).status).toBe(404)
+    expect((await completeUpload(other, signed.uploadId)).status).toBe(404)
+    expect((await completeUpload(owner, 'not-a-uuid')).status).toBe(404)
     const [row] = await sql<{ status: string }>('select status from upload where id = $1', [signed.uploadId])
     expect(row!.status).toBe('pending')
   })
@@ -193,12 +191,12 @@ describe('listing, download and delete', () => {
     const ids: string[] = []
     for (const name of ['one.txt', 'two.txt', 'three.txt']) {
       const signed = await uploadFile(user, name, Buffer.from(name))
-      expect((await complete(user, signed.uploadId)).status).toBe(200)
+      expect((await completeUpload(user, signed.uploadId)).status).toBe(200)
       ids.push(signed.uploadId)
     }
     await requestUpload(user, { filename: 'pending.txt', contentType: 'text/plain', fileSize: 3 })
     const otherUpload = await uploadFile(other, 'theirs.txt', Buffer.from('x'))
-    await complete(other, otherUpload.uploadId)
+    await completeUpload(other, otherUpload.uploadId)
 
     const firstPage = await (await api('/api/uploads?limit=2', { cookie: user.cookie })).json()
     expect(firstPage.items.map((item: { filename: string }) => item.filename)).toEqual(['three.txt', 'two.txt'])
@@ -215,7 +213,7 @@ describe('listing, download and delete', () => {
     const other = await signUp()
     const bytes = randomBytes(2048)
     const signed = await uploadFile(user, 'page é.html', bytes, 'text/html')
-    await complete(user, signed.uploadId)
+    await completeUpload(user, signed.uploadId)
 
     const response = await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })
     expect(response.status).toBe(200)
@@ -241,7 +239,7 @@ describe('listing, download and delete', () => {
     const user = await signUp()
     const other = await signUp()
     const signed = await uploadFile(user, 'a.txt', Buffer.from('abc'))
-    await complete(user, signed.uploadId)
+    await completeUpload(user, signed.uploadId)
 
     expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: other.cookie })).status).toBe(404)
     expect(await objectExists(signed.key)).toBe(true)
@@ -257,7 +255,7 @@ describe('listing, download and delete', () => {
   it('removes the row outright when its URL has long expired', async () => {
     const user = await signUp()
     const signed = await uploadFile(user, 'old.txt', Buffer.from('old'))
-    await complete(user, signed.uploadId)
+    await completeUpload(user, signed.uploadId)
     await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])
     expect((await api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
     expect(await sql('select id from upload where id = $1', [signed.uploadId])).toHaveLength(0)
@@ -272,11 +270,11 @@ describe('orphan cleanup (the cron task, run through wrangler dev --test-schedul
     const staleWithoutObject = await requestUpload(user, { filename: 'never.txt', contentType: 'text/plain', fileSize: 3 })
     const fresh = await uploadFile(user, 'fresh.txt', Buffer.from('fresh'))
     const committed = await uploadFile(user, 'kept.txt', Buffer.from('kept'))
-    expect((await complete(user, committed.uploadId)).status).toBe(200)
+    expect((await completeUpload(user, committed.uploadId)).status).toBe(200)
     // Deleted while its URL still lived, then sent again through that URL: the key's tombstone refuses it.
     const deletedThenRewritten = await uploadFile(user, 'ghost.txt', Buffer.from('ghost'))
     expect((await api(`/api/uploads/${deletedThenRewritten.uploadId}`, { method: 'DELETE', cookie: user.cookie })).status).toBe(200)
-    expect((await fetch(deletedThenRewritten.presignedUrl, { method: 'PUT', headers: signedUploadHeaders(deletedThenRewritten), body: Buffer.from('ghost') })).status).toBe(412)
+    expect((await putSigned(deletedThenRewritten, Buffer.from('ghost'))).status).toBe(412)
     expect(await storedAt(deletedThenRewritten.key)).toEqual({ kind: 'tombstone', reason: 'deleted' })
     // Age them past their URL's expiry plus the margin (the committed one too: status must protect it).
     await sql(`update upload set created_at = now() - interval '3 days', expires_at = now() - interval '2 days' where id = any($1)`,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { uploadsConfig } from '../../server/utils/config'
 import { api, baseURL, objectExists, signUp, sql, storedAt, updatedCookie, type TestUser } from '../support/api'
 import { makePng } from '../support/png'
-import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from '../support/storage'
+import { signedUploadHeaders, type SignedUpload } from '../support/storage'
+import { committedUpload, completeUpload, putSigned, requestProfileUpload, requestUpload } from '../support/uploads'
 
 // An upload URL's power ends where the app's checks end: every URL writes its key once, a delete leaves a tombstone
 // that earlier URLs cannot write over, and the profile image's bytes are checked by the server itself.
@@ -10,20 +11,11 @@ import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from
 const MiB = 1024 * 1024
 const html = Buffer.from('<html><script>alert(document.cookie)</script></html>\n')
 
-async function signGeneric(user: TestUser, filename: string, bytes: Uint8Array, contentType = 'text/plain') {
-  const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename, contentType, fileSize: bytes.length } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedGenericUpload
-}
-
-async function signProfile(user: TestUser, bytes: Uint8Array, originalFilename = 'me.png') {
-  const response = await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: bytes.length, originalFilename } })
-  expect(response.status, await response.clone().text()).toBe(200)
-  return await response.json() as SignedUpload
-}
-
-const put = (signed: SignedUpload, body: Uint8Array<ArrayBuffer>, headers = signedUploadHeaders(signed)) =>
-  fetch(signed.presignedUrl, { method: 'PUT', headers, body })
+const signGeneric = (user: TestUser, filename: string, bytes: Uint8Array, contentType = 'text/plain') =>
+  requestUpload(user, { filename, contentType, fileSize: bytes.length })
+const signProfile = (user: TestUser, bytes: Uint8Array, originalFilename = 'me.png') =>
+  requestProfileUpload(user, { contentType: 'image/png', fileSize: bytes.length, originalFilename })
+const put = (signed: SignedUpload, body: Uint8Array<ArrayBuffer>, headers = signedUploadHeaders(signed)) => putSigned(signed, body, { headers })
 
 async function status(response: Promise<Response>) {
   const answered = await response
@@ -31,17 +23,9 @@ async function status(response: Promise<Response>) {
   return answered.status
 }
 
-const complete = (user: TestUser, id: string) => api(`/api/uploads/${id}/complete`, { method: 'POST', cookie: user.cookie })
 const usage = async (user: TestUser) => (await (await api('/api/uploads/usage', { cookie: user.cookie })).json()) as { usedBytes: number, pendingCount: number }
 const profileImage = async (user: TestUser) => (await api('/api/user/profile/image', { cookie: user.cookie })).json()
 const runCleanup = async () => expect(await status(fetch(`${baseURL}/__scheduled?cron=${encodeURIComponent(uploadsConfig.cleanupCron)}`))).toBe(200)
-
-async function committed(user: TestUser, filename: string, bytes: Buffer<ArrayBuffer>, contentType = 'text/plain') {
-  const signed = await signGeneric(user, filename, bytes, contentType)
-  expect(await status(put(signed, bytes))).toBe(200)
-  expect(await status(complete(user, signed.uploadId))).toBe(200)
-  return signed
-}
 
 async function bytesAt(url: string) {
   const response = await fetch(url)
@@ -66,7 +50,7 @@ describe('write-once upload URLs', () => {
     expect(await status(put(signed, png, unconditional))).toBe(403)
 
     expect(await status(put(signed, png))).toBe(200)
-    expect(await status(complete(user, signed.uploadId))).toBe(200)
+    expect(await status(completeUpload(user, signed.uploadId))).toBe(200)
     // The same URL cannot swap the checked bytes for a page of script of the same (signed) size afterwards.
     const swapped = Buffer.alloc(png.length, 0x20)
     expect(html.copy(swapped)).toBe(html.length)
@@ -83,7 +67,7 @@ describe('write-once upload URLs', () => {
     const signed = await signGeneric(user, 'once.txt', bytes)
     expect(await status(put(signed, bytes))).toBe(200)
     expect(await status(put(signed, bytes))).toBe(412)
-    const response = await complete(user, signed.uploadId)
+    const response = await completeUpload(user, signed.uploadId)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ id: signed.uploadId, status: 'committed', size: bytes.length })
   })
@@ -112,7 +96,7 @@ describe('deletes with no way back', () => {
   it('a committed upload: its upload URL cannot put it back, its earlier download URL reads nothing', async () => {
     const user = await signUp()
     const bytes = Buffer.from('a file that is deleted for good')
-    const signed = await committed(user, 'gone.txt', bytes)
+    const signed = await committedUpload(user, 'gone.txt', bytes)
     const { downloadUrl } = await (await api(`/api/uploads/${signed.uploadId}/download-url`, { cookie: user.cookie })).json()
     const before = await usage(user)
 
@@ -135,12 +119,12 @@ describe('deletes with no way back', () => {
     expect(await usage(user)).toMatchObject({ usedBytes: 0, pendingCount: 0 })
     expect(await status(put(signed, bytes))).toBe(412)
     expect(await objectExists(signed.key)).toBe(false)
-    expect(await status(complete(user, signed.uploadId))).toBe(404)
+    expect(await status(completeUpload(user, signed.uploadId))).toBe(404)
   })
 
   it('the cleanup removes the tombstone once the URL can no longer be used, with its row', async () => {
     const user = await signUp()
-    const signed = await committed(user, 'later.txt', Buffer.from('later'))
+    const signed = await committedUpload(user, 'later.txt', Buffer.from('later'))
     expect(await status(api(`/api/uploads/${signed.uploadId}`, { method: 'DELETE', cookie: user.cookie }))).toBe(200)
     expect((await storedAt(signed.key))?.kind).toBe('tombstone')
     await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [signed.uploadId])

@@ -61,17 +61,22 @@ export function updatedCookie(cookie: string, response: Response): string {
   return [...jar.values()].join('; ')
 }
 
-/** Direct access to the test database, for checking what the API must (not) have written. */
-export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') })
-  await client.connect()
-  try {
-    return (await client.query<T>(text, values)).rows
-  }
-  finally {
-    await client.end()
+/** Queries on a database of the run, the URL read when the query runs (suites with a worker of their own pass theirs). */
+export function sqlOn(databaseUrl: () => string) {
+  return async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: databaseUrl() })
+    await client.connect()
+    try {
+      return (await client.query<T>(text, values)).rows
+    }
+    finally {
+      await client.end()
+    }
   }
 }
+
+/** Direct access to the test database, for checking what the API must (not) have written. */
+export const sql = sqlOn(() => inject('databaseUrl'))
 
 /**
  * What the local bucket holds at `key`, asked over the S3 endpoint with the storage keys (not through the app): an
