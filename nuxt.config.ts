@@ -5,13 +5,10 @@ import { uploadsConfig } from './server/utils/config'
 import { workerConfig, writeWranglerConfig } from './server/worker-config'
 
 /**
- * `npm run build:bench` (GALLERY_BENCH_BUILD=1) compiles the benchmark's routes and counters (bench/server/) into a
- * build of its own in .output-bench; the build that `npm run deploy` ships never contains them.
+ * `npm run build:bench` (GALLERY_BENCH_BUILD=1) extends the app with the benchmark's layer (bench/: its routes,
+ * counters and output folder .output-bench); the build that `npm run deploy` ships never contains it.
  */
 const benchBuild = process.env.GALLERY_BENCH_BUILD === '1'
-const benchRoutes = ['sign', 'stats', 'db'].map(name => ({
-  route: `/__bench/${name}`, method: 'get' as const, handler: fileURLToPath(new URL(`./bench/server/${name}.get.ts`, import.meta.url)),
-}))
 
 // Checked against Nitro's own config type: Nuxt's fallback type for `nitro` knows only the keys Nuxt itself reads.
 const nitro = {
@@ -22,14 +19,10 @@ const nitro = {
   experimental: { tasks: true, envExpansion: false },
   scheduledTasks: { [uploadsConfig.cleanupCron]: ['uploads:cleanup'] },
   alias: { 'pg-native': fileURLToPath(new URL('./server/shims/pg-native.ts', import.meta.url)) },
-  ...(benchBuild && {
-    output: { dir: fileURLToPath(new URL('./.output-bench', import.meta.url)) },
-    handlers: benchRoutes,
-    plugins: [fileURLToPath(new URL('./bench/server/plugin.ts', import.meta.url))],
-  }),
 } satisfies NitroConfig
 
 export default defineNuxtConfig({
+  extends: benchBuild ? ['./bench'] : [],
   modules: ['@nuxt/ui', '@nuxt/eslint'],
   devtools: { enabled: false },
   app: { head: { htmlAttrs: { lang: 'en' } } },

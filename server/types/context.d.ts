@@ -11,8 +11,6 @@ declare module 'h3' {
     /** The request's database and how to close it (server/utils/db.ts). */
     db?: Database
     closeDB?: () => Promise<void>
-    /** Called for every SQL statement the request sends (set only by the benchmark build's plugin). */
-    onStatement?: () => void
     /** The request's Better Auth instance and the session requireUser found. */
     auth?: Auth
     session?: SessionWithUser

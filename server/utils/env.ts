@@ -20,8 +20,6 @@ export interface GalleryEnv extends Omit<WorkerEnv, 'AUDIT_QUEUE' | 'AUDIT_DLQ'>
   R2_S3_ENDPOINT?: string
   /** Overrides profileImageConfig.keepVersions (a whole number, 0 = no history). */
   PROFILE_IMAGE_KEEP_VERSIONS?: string
-  /** '1' only under `npm run bench`: turns on the counters and routes in server/utils/bench.ts. */
-  GALLERY_BENCH?: string
 }
 
 export function useEnv(event: H3Event): GalleryEnv {
