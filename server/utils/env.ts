@@ -1,5 +1,8 @@
+/* eslint-disable @typescript-eslint/triple-slash-reference -- global types that projects importing this file from
+   outside server/ (the app's, the tests') would otherwise not see */
 /// <reference path="../types/worker-env.d.ts" />
 /// <reference path="../types/worker-globals.d.ts" />
+/* eslint-enable @typescript-eslint/triple-slash-reference */
 import type { H3Event } from 'h3'
 import type { Queue } from '@cloudflare/workers-types'
 import type { AuditMessage } from './audit'
