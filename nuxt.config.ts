@@ -38,14 +38,16 @@ export default defineNuxtConfig({
   hooks: {
     // `nuxt dev` only (whatever NODE_ENV says): the dev emulation reads a whole config (wrangler.jsonc alone lacks
     // the limiters and queues), and direct uploads go to the S3 endpoint of its own Miniflare (server/dev/local-s3.ts).
-    'nitro:config': async (fallbackTyped) => {
+    'nitro:config': (fallbackTyped) => {
       const config = fallbackTyped as NitroConfig // Nuxt types this hook with its fallback shape, which lacks `dev`
       if (!config.dev) return
       const devConfig = fileURLToPath(new URL('./.wrangler/dev/wrangler.json', import.meta.url))
       mkdirSync(fileURLToPath(new URL('./.wrangler/dev', import.meta.url)), { recursive: true })
-      await writeWranglerConfig(devConfig, fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)))
+      writeWranglerConfig(devConfig, fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)))
       config.cloudflare = { ...config.cloudflare, dev: { ...config.cloudflare?.dev, configPath: devConfig } }
       config.plugins = [...config.plugins ?? [], fileURLToPath(new URL('./server/dev/local-s3.ts', import.meta.url))]
+      // Bundled: left external, the dev server would import it by a path resolved from node_modules' real folder.
+      config.externals = { ...config.externals, inline: [...config.externals?.inline ?? [], fileURLToPath(new URL('./scripts/local-storage-credentials.mjs', import.meta.url))] }
       config.handlers = [...config.handlers ?? [],
         { route: '/cdn-cgi/local/r2/s3/**', handler: fileURLToPath(new URL('./server/dev/local-s3-forward.ts', import.meta.url)) }]
     },

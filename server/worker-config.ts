@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { auditConfig, rateLimitConfig, uploadsConfig } from './utils/config'
 
 // The Worker settings the code reads too (cron, rate limits, queues), declared to wrangler from ./utils/config.ts.
@@ -37,9 +38,9 @@ export const workerConfig = {
  * Writes the whole Worker config (wrangler.jsonc plus workerConfig) to `file`, for what reads a config before any
  * build: the `nuxt dev` emulation and `wrangler types` (tests/unit/worker-env.test.ts).
  */
-export async function writeWranglerConfig(file: string, source = 'wrangler.jsonc'): Promise<void> {
-  const wrangler = 'wrangler' // loaded from node_modules at run time, never bundled
-  const { experimental_readRawConfig } = await import(wrangler) as typeof import('wrangler')
+export function writeWranglerConfig(file: string, source = 'wrangler.jsonc'): void {
+  // Node's own require: nuxt.config.ts runs under jiti, whose module loader breaks wrangler's bundled miniflare.
+  const { experimental_readRawConfig } = createRequire(import.meta.url)('wrangler') as typeof import('wrangler')
   const { rawConfig } = experimental_readRawConfig({ config: source })
   writeFileSync(file, JSON.stringify({ ...rawConfig, ...workerConfig }, null, 2))
 }

@@ -40,9 +40,9 @@ describe('the Worker config', () => {
     for (const key of Object.keys(workerConfig)) expect(wrangler, key).not.toContain(`"${key}"`)
   })
 
-  it('is written whole for what reads it before a build (nuxt dev, wrangler types)', async () => {
+  it('is written whole for what reads it before a build (nuxt dev, wrangler types)', () => {
     const config = join(dir, 'wrangler.json')
-    await writeWranglerConfig(config)
+    writeWranglerConfig(config)
     const parsed = JSON.parse(readFileSync(config, 'utf8'))
     expect(parsed.r2_buckets[0].binding).toBe('GALLERY')
     expect(parsed.hyperdrive[0].binding).toBe('HYPERDRIVE')

@@ -12,8 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gallery-worker-env-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the Worker env type', () => {
-  it('is what `wrangler types` makes of the current config', async () => {
-    await writeWranglerConfig(join(dir, 'wrangler.json'))
+  it('is what `wrangler types` makes of the current config', () => {
+    writeWranglerConfig(join(dir, 'wrangler.json'))
     // Relative paths from a fixed folder name keep the generated header the same wherever it runs.
     const run = spawnSync(resolve('node_modules/.bin/wrangler'), ['types', '-c', 'wrangler.json', '--include-runtime=false', '--env-interface', 'WorkerEnv', 'worker-env.d.ts'],
       { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
