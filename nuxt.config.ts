@@ -1,32 +1,28 @@
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { NitroConfig } from 'nitropack/types'
 import { uploadsConfig } from './server/utils/config'
+import { workerConfig, writeWranglerConfig } from './server/worker-config'
 
 /**
- * `npm run build:bench` (GALLERY_BENCH_BUILD=1) compiles the benchmark's routes and counters (bench/server/) into a
- * build of its own in .output-bench; the build that `npm run deploy` ships never contains them.
+ * `npm run build:bench` (GALLERY_BENCH_BUILD=1) extends the app with the benchmark's layer (bench/: its routes,
+ * counters and output folder .output-bench); the build that `npm run deploy` ships never contains it.
  */
 const benchBuild = process.env.GALLERY_BENCH_BUILD === '1'
-const benchRoutes = ['sign', 'stats', 'db'].map(name => ({
-  route: `/__bench/${name}`, method: 'get' as const, handler: fileURLToPath(new URL(`./bench/server/${name}.get.ts`, import.meta.url)),
-}))
 
 // Checked against Nitro's own config type: Nuxt's fallback type for `nitro` knows only the keys Nuxt itself reads.
 const nitro = {
   preset: 'cloudflare-module',
-  cloudflare: { deployConfig: true, nodeCompat: true },
+  // Cron, rate limits and queues come from server/utils/config.ts, merged over wrangler.jsonc.
+  cloudflare: { deployConfig: true, nodeCompat: true, wrangler: workerConfig },
   // envExpansion is Nitro's default, spelled out because Nuxt's fallback type only knows that key.
   experimental: { tasks: true, envExpansion: false },
   scheduledTasks: { [uploadsConfig.cleanupCron]: ['uploads:cleanup'] },
   alias: { 'pg-native': fileURLToPath(new URL('./server/shims/pg-native.ts', import.meta.url)) },
-  ...(benchBuild && {
-    output: { dir: fileURLToPath(new URL('./.output-bench', import.meta.url)) },
-    handlers: benchRoutes,
-    plugins: [fileURLToPath(new URL('./bench/server/plugin.ts', import.meta.url))],
-  }),
 } satisfies NitroConfig
 
 export default defineNuxtConfig({
+  extends: benchBuild ? ['./bench'] : [],
   modules: ['@nuxt/ui', '@nuxt/eslint'],
   devtools: { enabled: false },
   app: { head: { htmlAttrs: { lang: 'en' } } },
@@ -40,12 +36,18 @@ export default defineNuxtConfig({
   nitro,
   telemetry: false,
   hooks: {
-    // `nuxt dev` only (whatever NODE_ENV says): direct uploads to the S3 endpoint of the dev emulation's own Miniflare
-    // (server/dev/local-s3.ts).
+    // `nuxt dev` only (whatever NODE_ENV says): the dev emulation reads a whole config (wrangler.jsonc alone lacks
+    // the limiters and queues), and direct uploads go to the S3 endpoint of its own Miniflare (server/dev/local-s3.ts).
     'nitro:config': (fallbackTyped) => {
       const config = fallbackTyped as NitroConfig // Nuxt types this hook with its fallback shape, which lacks `dev`
       if (!config.dev) return
+      const devConfig = fileURLToPath(new URL('./.wrangler/dev/wrangler.json', import.meta.url))
+      mkdirSync(fileURLToPath(new URL('./.wrangler/dev', import.meta.url)), { recursive: true })
+      writeWranglerConfig(devConfig, fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)))
+      config.cloudflare = { ...config.cloudflare, dev: { ...config.cloudflare?.dev, configPath: devConfig } }
       config.plugins = [...config.plugins ?? [], fileURLToPath(new URL('./server/dev/local-s3.ts', import.meta.url))]
+      // Bundled: left external, the dev server would import it by a path resolved from node_modules' real folder.
+      config.externals = { ...config.externals, inline: [...config.externals?.inline ?? [], fileURLToPath(new URL('./scripts/local-storage-credentials.mjs', import.meta.url))] }
       config.handlers = [...config.handlers ?? [],
         { route: '/cdn-cgi/local/r2/s3/**', handler: fileURLToPath(new URL('./server/dev/local-s3-forward.ts', import.meta.url)) }]
     },

@@ -4,9 +4,9 @@
 // BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_ONLY=multipart (only
 // the large-file step: its table and targets on stdout, bench/results.json left alone), BENCH_ONLY=sql (only the SQL
 // statements and storage calls per request, the same way).
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
-import { BUILT_WORKER_CONFIG } from '../scripts/worker.mjs'
+import { localS3Credentials } from '../scripts/local-storage-credentials.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
 import { checkTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable } from './lib/report.mjs'
@@ -21,11 +21,6 @@ const port = Number(process.env.BENCH_PORT ?? 8795)
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
 // A load run must stay inside one session cookie cache lifetime (5 min), or it measures database-backed sessions.
 if (!(durationSeconds >= 1 && durationSeconds <= 120)) throw new Error('BENCH_DURATION must be 1..120 seconds')
-
-function localCredentials() {
-  const config = JSON.parse(readFileSync(BUILT_WORKER_CONFIG, 'utf8'))
-  return config.r2_buckets.find(bucket => bucket.binding === 'GALLERY').local_dev.experimental_s3_credentials
-}
 
 const step = message => console.error(`bench: ${message}`)
 
@@ -42,7 +37,7 @@ if (only === 'multipart') {
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
   try {
     step(multipartStep)
-    const multipart = await measureMultipart(server.baseURL, { ...localCredentials(), endpoint: server.storageEndpoint })
+    const multipart = await measureMultipart(server.baseURL, { ...localS3Credentials(), endpoint: server.storageEndpoint })
     const targets = multipartTargets(multipart).map(target => ({ enforced: true, ...target }))
     console.log([`Gallery benchmark, large file in parts only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', multipartTable(multipart), '', targetsTable(targets)].join('\n'))
     if (targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1
@@ -77,7 +72,7 @@ try {
   step('audit queue consumer: statements per 100 events')
   results.auditConsumer = await countConsumerStatements(server.baseURL, server.databaseUrl)
   step('signing cost per URL')
-  results.signing = await measureSigning({ endpoint: `${server.baseURL}/cdn-cgi/local/r2/s3`, ...localCredentials() })
+  results.signing = await measureSigning({ endpoint: `${server.baseURL}/cdn-cgi/local/r2/s3`, ...localS3Credentials() })
   step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
   results.throughput = await measureThroughput(server.baseURL, { durationSeconds })
   results.throughputRunSeconds = durationSeconds
@@ -91,7 +86,7 @@ try {
   results.profileHistory = [{ keepVersions: 5, ...await measureProfilePresign(server.baseURL, { durationSeconds }) }]
   await drainAuditQueue()
   step(multipartStep)
-  results.multipart = await measureMultipart(server.baseURL, { ...localCredentials(), endpoint: server.storageEndpoint })
+  results.multipart = await measureMultipart(server.baseURL, { ...localS3Credentials(), endpoint: server.storageEndpoint })
 }
 finally {
   await server.stop()

@@ -1,8 +1,9 @@
 // Starts the production bundle (.output/server) in workerd via `wrangler dev`, with the local R2 bucket
 // and its S3 endpoint (behind the local storage endpoint, another origin), against the given database.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { localS3Credentials } from './local-storage-credentials.mjs'
 import { startStorageRelay } from './local-storage.mjs'
 
 export const BUILT_WORKER_CONFIG = '.output/server/wrangler.json'
@@ -16,9 +17,7 @@ export function offlineEnv(extra = {}) {
  * local storage endpoint relaying to the S3 API wrangler dev serves on the worker's origin.
  */
 function localStorageVars(configPath, storageEndpoint) {
-  const config = JSON.parse(readFileSync(configPath, 'utf8'))
-  const credentials = config.r2_buckets?.find(bucket => bucket.binding === 'GALLERY')?.local_dev?.experimental_s3_credentials
-  if (!credentials) throw new Error('wrangler.jsonc: GALLERY has no local_dev.experimental_s3_credentials')
+  const credentials = localS3Credentials(configPath)
   return {
     R2_ACCESS_KEY_ID: credentials.accessKeyId,
     R2_SECRET_ACCESS_KEY: credentials.secretAccessKey,

@@ -1,5 +1,5 @@
-// The benchmark's Gallery: the benchmark build (`npm run build:bench`: the production bundle plus the counters and
-// the bare signing route of bench/server/) under `wrangler dev` with GALLERY_BENCH=1, a throwaway database on a real Postgres, and rate limits raised so load is not refused.
+// The benchmark's Gallery: the benchmark build (`npm run build:bench`: the app extended with the bench/ layer, its
+// counters and bare signing route) under `wrangler dev` with GALLERY_BENCH=1, a throwaway database on a real Postgres, and rate limits raised so load is not refused.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

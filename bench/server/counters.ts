@@ -1,8 +1,8 @@
 import type { H3Event } from 'h3'
 import { createError, getRequestHeader } from 'h3'
 
-// Instrumentation for `npm run bench`, compiled only into the benchmark's build (GALLERY_BENCH_BUILD=1, see
-// nuxt.config.ts) and on only when that worker runs with GALLERY_BENCH=1. Counters live in the isolate:
+// Instrumentation for `npm run bench`, compiled only into the benchmark's build (the bench/ layer, extended when
+// GALLERY_BENCH_BUILD=1) and on only when that worker runs with GALLERY_BENCH=1. Counters live in the isolate:
 // `wrangler dev` runs one, so they cover every request.
 
 const totals = { requests: 0, jsonBodyBytes: 0, otherBodyBytes: 0, bodiesWithoutLength: 0, sqlStatements: 0, auditSent: 0, auditEvents: 0, consumerStatements: 0 }
@@ -18,7 +18,7 @@ export function requireBench(event: H3Event): void {
   if (!benchEnabled(event)) throw createError({ statusCode: 404, message: 'Not found' })
 }
 
-/** Called by the database driver wrapper for every statement a request sends. */
+/** Every statement a request sends (the app's `gallery:instrument` hook). */
 export function countStatement(event: H3Event): void {
   statementsByRequest.set(event, statementsSent(event) + 1)
   totals.sqlStatements++

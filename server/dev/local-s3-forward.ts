@@ -1,7 +1,6 @@
 import { type IncomingMessage, request } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { inspect } from 'node:util'
-import type { GalleryEnv } from '../utils/env'
 import { storageVerdict } from './local-storage-rules'
 
 // `nuxt dev` only: relays /cdn-cgi/local/r2/s3/** to the same path on the Miniflare instance behind the dev
@@ -25,7 +24,7 @@ function miniflareOrigin(binding: object): string | undefined {
 }
 
 export default defineEventHandler(async (event) => {
-  const binding = (event.context.cloudflare?.env as Partial<GalleryEnv> | undefined)?.GALLERY
+  const binding = event.context.cloudflare?.env.GALLERY
   const origin = binding && miniflareOrigin(binding)
   if (!origin) throw createError({ statusCode: 503, message: 'The dev emulation\'s storage endpoint was not found on the GALLERY binding' })
   const { req, res } = event.node

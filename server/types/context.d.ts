@@ -1,17 +1,16 @@
 import type { ExecutionContext } from '@cloudflare/workers-types'
 import type { Auth, SessionWithUser } from '../utils/auth'
 import type { Database } from '../utils/db'
+import type { GalleryEnv } from '../utils/env'
 
 // Every key the server puts on event.context, typed (h3 would otherwise type them all as `any`).
 declare module 'h3' {
   interface H3EventContext {
     /** Set by Nitro's cloudflare-module entry: the bindings (read through useEnv) and the execution context. */
-    cloudflare?: { env: unknown, context: ExecutionContext, request: Request }
+    cloudflare?: { env: GalleryEnv, context: ExecutionContext, request: Request }
     /** The request's database and how to close it (server/utils/db.ts). */
     db?: Database
     closeDB?: () => Promise<void>
-    /** Called for every SQL statement the request sends (set only by the benchmark build's plugin). */
-    onStatement?: () => void
     /** The request's Better Auth instance and the session requireUser found. */
     auth?: Auth
     session?: SessionWithUser
@@ -19,6 +18,13 @@ declare module 'h3' {
     profileImageKeyToCache?: string
     /** Work started once the response is out (server/utils/background.ts). */
     deferredWork?: (() => Promise<unknown>)[]
+  }
+}
+
+declare module 'nitropack/types' {
+  /** What Nitro's cloudflare-module entry passes a scheduled task (server/tasks/). */
+  interface TaskContext {
+    cloudflare?: { env: GalleryEnv, context: ExecutionContext }
   }
 }
 

@@ -7,9 +7,6 @@ import type { GalleryEnv } from './env'
 // Its own name in pg_stat_activity: the consumer's connections are not a request's.
 const AUDIT_CONSUMER = 'gallery-audit-consumer'
 
-/** Set only by the benchmark build (bench/server/plugin.ts): events sent, and the consumer's events and statements. */
-export const auditQueueHooks: { onSent?: () => void, onStatement?: () => void, onEvents?: (count: number) => void } = {}
-
 /**
  * One multi-row insert for a batch; a message already written (a redelivered batch) adds nothing. Rows go in event
  * order, so ids follow it too. (Schema imported directly: the integration test runs this against its database.)
@@ -48,8 +45,8 @@ const logFailure = (what: string, messages: number, error: unknown) => console.e
 
 /** The `gallery-audit` consumer: writes the batch, retries it later while the database is unreachable. */
 export async function consumeAuditBatch(batch: MessageBatch<AuditMessage>, env: GalleryEnv): Promise<void> {
-  auditQueueHooks.onEvents?.(batch.messages.length)
-  const { db, close } = openDB(env.HYPERDRIVE.connectionString, { onStatement: auditQueueHooks.onStatement, applicationName: AUDIT_CONSUMER })
+  instrument({ kind: 'audit-received', count: batch.messages.length })
+  const { db, close } = openDB(env.HYPERDRIVE.connectionString, { onStatement: () => instrument({ kind: 'sql' }), applicationName: AUDIT_CONSUMER })
   try {
     await insertAuditEvents(db, batch.messages.map(message => message.body))
     batch.ackAll()

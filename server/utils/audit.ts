@@ -47,7 +47,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     at: new Date().toISOString(),
   }
   const queue = useEnv(event).AUDIT_QUEUE
-  afterResponse(event, () => queue.send(message, { contentType: 'json' }).then(() => auditQueueHooks.onSent?.(), (error: unknown) => {
+  afterResponse(event, () => queue.send(message, { contentType: 'json' }).then(() => instrument({ kind: 'audit-sent' }), (error: unknown) => {
     console.error(JSON.stringify({ event: 'audit.send_failed', action: entry.action, eventId: message.id, error: error instanceof Error ? error.name : 'Error' }))
   }))
 }

@@ -57,23 +57,23 @@ export const uploadsConfig = {
    * in its log line. Most of it is I/O wait, so the run stays well inside a Worker's default 30 s CPU limit.
    */
   cleanupTimeBudgetMs: 20_000,
-  /** Cron for the orphan cleanup; must match `triggers.crons` in wrangler.jsonc. */
+  /** Cron for the orphan cleanup: the Worker's only trigger (server/worker-config.ts declares it to wrangler). */
   cleanupCron: '17 * * * *',
 } as const
 
 /**
- * Per-user limits on URL issuance, enforced by the Workers Rate Limiting bindings. The binding's own `simple`
- * block in wrangler.jsonc is what counts; tests/unit/config.test.ts keeps these numbers equal to it.
+ * Per-user limits on URL issuance, enforced by the Workers Rate Limiting bindings that server/worker-config.ts
+ * declares from these entries (`namespaceId` is the binding's namespace_id, unique per account).
  */
 export const rateLimitConfig = {
-  uploadUrls: { binding: 'UPLOAD_URL_LIMITER', limit: 30, periodSeconds: 60, what: 'uploads' },
-  downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', limit: 120, periodSeconds: 60, what: 'downloads' },
+  uploadUrls: { binding: 'UPLOAD_URL_LIMITER', namespaceId: '1001', limit: 30, periodSeconds: 60, what: 'uploads' },
+  downloadUrls: { binding: 'DOWNLOAD_URL_LIMITER', namespaceId: '1002', limit: 120, periodSeconds: 60, what: 'downloads' },
   /** Commits, deletes and profile updates: each costs writes (and storage calls or a session-cache drop). */
-  changes: { binding: 'CHANGE_LIMITER', limit: 60, periodSeconds: 60, what: 'changes' },
+  changes: { binding: 'CHANGE_LIMITER', namespaceId: '1003', limit: 60, periodSeconds: 60, what: 'changes' },
   /** Multipart part URLs signed and parts reported: a large file is ~32 parts (at most 10,000), signed in batches and reported 8 at a time. */
-  multipartParts: { binding: 'MULTIPART_PART_LIMITER', limit: 600, periodSeconds: 60, what: 'file parts' },
+  multipartParts: { binding: 'MULTIPART_PART_LIMITER', namespaceId: '1005', limit: 600, periodSeconds: 60, what: 'file parts' },
   /** The uploads and activity lists: each is a query. */
-  lists: { binding: 'LIST_LIMITER', limit: 120, periodSeconds: 60, what: 'list requests' },
+  lists: { binding: 'LIST_LIMITER', namespaceId: '1004', limit: 120, periodSeconds: 60, what: 'list requests' },
   /** Better Auth's limiter on /api/auth/* (per client IP; sign-in/sign-up have its stricter built-in rule). */
   auth: { windowSeconds: 60, max: 100 },
 } as const
@@ -83,9 +83,15 @@ export const auditConfig = {
   /** Audit rows read to build those entries (repeats collapse into one entry). */
   activityRowsScanned: 200,
   maxUserAgentLength: 512,
-  /** Queue names as in wrangler.jsonc `queues`; the consumer tells its two batches apart by them. */
+  /** Queue names (declared to wrangler by server/worker-config.ts); the consumer tells its two batches apart by them. */
   queue: 'gallery-audit',
   deadLetterQueue: 'gallery-audit-dlq',
+  /**
+   * The consumer gets a batch within ~1 s; a database outage is retried with backoff (retryDelaySeconds, ~6 min in
+   * all over maxRetries) before the dead-letter queue, whose consumer keeps each message in audit_dead_letter.
+   */
+  consumer: { maxBatchSize: 100, maxBatchTimeoutSeconds: 1, maxRetries: 10 },
+  deadLetterConsumer: { maxBatchSize: 100, maxBatchTimeoutSeconds: 5, maxRetries: 100 },
   /** Delay before a batch that met an unreachable database is tried again: doubles per attempt, capped. */
   retryDelaySeconds: (attempts: number) => Math.min(60, 2 ** attempts),
   deadLetterRetryDelaySeconds: 60,

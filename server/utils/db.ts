@@ -53,7 +53,7 @@ export function databaseLostDuring(event: H3Event): unknown {
 export function useDB(event: H3Event): Database {
   if (!event.context.db) {
     const { db, close } = openDB(useEnv(event).HYPERDRIVE.connectionString, {
-      onStatement: event.context.onStatement,
+      onStatement: () => instrument({ kind: 'sql', event }),
       onUnavailable: error => databaseLost.set(event, error),
     })
     event.context.db = db

@@ -1,16 +1,17 @@
+/* eslint-disable @typescript-eslint/triple-slash-reference -- global types that projects importing this file from
+   outside server/ (the app's, the tests') would otherwise not see */
+/// <reference path="../types/worker-env.d.ts" />
+/// <reference path="../types/worker-globals.d.ts" />
+/* eslint-enable @typescript-eslint/triple-slash-reference */
 import type { H3Event } from 'h3'
-import type { Hyperdrive, Queue, R2Bucket, RateLimit } from '@cloudflare/workers-types'
+import type { Queue } from '@cloudflare/workers-types'
 import type { AuditMessage } from './audit'
 
-/** Bindings and secrets declared in wrangler.jsonc (bindings) or set with `wrangler secret put` (secrets). */
-export interface GalleryEnv {
-  GALLERY: R2Bucket
-  HYPERDRIVE: Hyperdrive
-  UPLOAD_URL_LIMITER: RateLimit
-  DOWNLOAD_URL_LIMITER: RateLimit
-  CHANGE_LIMITER: RateLimit
-  LIST_LIMITER: RateLimit
-  MULTIPART_PART_LIMITER: RateLimit
+/**
+ * The Worker's bindings as `wrangler types` generates them (server/types/worker-env.d.ts: `npm run types:worker`),
+ * with the queues' message type, plus what wrangler cannot see: secrets (`wrangler secret put`) and vars.
+ */
+export interface GalleryEnv extends Omit<WorkerEnv, 'AUDIT_QUEUE' | 'AUDIT_DLQ'> {
   AUDIT_QUEUE: Queue<AuditMessage>
   AUDIT_DLQ: Queue<AuditMessage>
   BETTER_AUTH_SECRET?: string
@@ -22,12 +23,10 @@ export interface GalleryEnv {
   R2_S3_ENDPOINT?: string
   /** Overrides profileImageConfig.keepVersions (a whole number, 0 = no history). */
   PROFILE_IMAGE_KEEP_VERSIONS?: string
-  /** '1' only under `npm run bench`: turns on the counters and routes in server/utils/bench.ts. */
-  GALLERY_BENCH?: string
 }
 
 export function useEnv(event: H3Event): GalleryEnv {
-  const env = event.context.cloudflare?.env as GalleryEnv | undefined
+  const env = event.context.cloudflare?.env
   if (!env) throw createError({ statusCode: 500, message: 'Cloudflare bindings are not available in this runtime' })
   return env
 }

@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { localS3Credentials } from '../../scripts/local-storage-credentials.mjs'
 
 /** The secrets the E2E worker runs with; none may ever appear in a response body or a log line. */
 export function watchedSecrets(): Record<string, string> {
-  const config = JSON.parse(readFileSync('.output/server/wrangler.json', 'utf8'))
-  const r2 = config.r2_buckets.find((bucket: { binding: string }) => bucket.binding === 'GALLERY').local_dev.experimental_s3_credentials
+  const r2 = localS3Credentials()
   return {
     BETTER_AUTH_SECRET: process.env.GALLERY_TEST_AUTH_SECRET!,
     R2_SECRET_ACCESS_KEY: r2.secretAccessKey,

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { uploadsConfig } from '../../server/utils/config'
 import { attachmentDisposition, extensionFor } from '../../server/utils/uploads'
 
 describe('extensionFor', () => {
@@ -31,13 +29,5 @@ describe('attachmentDisposition', () => {
     expect(value).toMatch(/^[\x20-\x7E]+$/)
     expect(value).toContain(`filename*=UTF-8''${encodeURIComponent('café "quoted" 😀.html')}`)
     expect(value).toContain('filename="caf_ _quoted_ __.html"')
-  })
-})
-
-describe('cleanup cron', () => {
-  it('is the same in config and in wrangler.jsonc', () => {
-    const wrangler = readFileSync('wrangler.jsonc', 'utf8')
-    const crons = JSON.parse(/"crons":\s*(\[[^\]]*\])/.exec(wrangler)![1]!)
-    expect(crons).toEqual([uploadsConfig.cleanupCron])
   })
 })

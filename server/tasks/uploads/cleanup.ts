@@ -1,9 +1,7 @@
-import type { GalleryEnv } from '../../utils/env'
-
 export default defineTask({
   meta: { name: 'uploads:cleanup', description: 'Delete abandoned pending uploads, deleted accounts\' objects, and their rows' },
   async run({ context }) {
-    const env = (context as { cloudflare?: { env: GalleryEnv } }).cloudflare?.env
+    const env = context.cloudflare?.env
     if (!env) throw new Error('uploads:cleanup needs the Cloudflare bindings (run it through the cron trigger)')
     const { db, close } = openDB(env.HYPERDRIVE.connectionString)
     try {

@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import { benchTotals, requireBench } from './counters'
+import { benchTotals, requireBench } from '../../counters'
 
 export default defineEventHandler((event) => {
   requireBench(event)

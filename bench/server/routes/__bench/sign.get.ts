@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { uploadMetadata } from '../../shared/utils/upload-contract'
-import { useSigner } from '../../server/utils/r2'
-import { requireBench } from './counters'
+import { uploadMetadata } from '../../../../shared/utils/upload-contract'
+import { useSigner } from '../../../../server/utils/r2'
+import { requireBench } from '../../counters'
 
 // The floor for the signing endpoints: the same signer and the same signed headers as a profile-image upload URL,
 // with no session, no database and no rate limit.

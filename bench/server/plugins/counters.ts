@@ -1,11 +1,11 @@
 import { setResponseHeader } from 'h3'
 import { defineNitroPlugin } from 'nitropack/runtime'
-import { auditQueueHooks } from '../../server/utils/audit-queue'
 import type { R2Bucket } from '@cloudflare/workers-types'
-import { benchEnabled, countAuditEvents, countAuditSent, countConsumerStatement, countRequest, countStatement, countStorageCall, statementsSent, storageCallsMade } from './counters'
+import { benchEnabled, countAuditEvents, countAuditSent, countConsumerStatement, countRequest, countStatement, countStorageCall, statementsSent, storageCallsMade } from '../counters'
 
-// Benchmark counters (./counters.ts): request bytes at the Worker, and the SQL statements and storage binding calls
-// each request made before its response went out, as response headers.
+// Benchmark counters (../counters.ts): request bytes at the Worker, and the SQL statements and storage binding calls
+// each request made before its response went out, as response headers. The app's own work arrives through its
+// `gallery:instrument` hook (server/types/hooks.d.ts).
 
 const STORAGE_CALLS = new Set(['head', 'get', 'put', 'delete', 'list', 'createMultipartUpload'])
 
@@ -22,16 +22,19 @@ function countingBucket(bucket: R2Bucket, count: () => void): R2Bucket {
     },
   })
 }
+
 export default defineNitroPlugin((nitroApp) => {
   // The consumer runs outside any request; its counts are only read through /__bench/stats, i.e. under a benchmark.
-  auditQueueHooks.onSent = countAuditSent
-  auditQueueHooks.onEvents = countAuditEvents
-  auditQueueHooks.onStatement = countConsumerStatement
+  nitroApp.hooks.hook('gallery:instrument', (metric) => {
+    if (metric.kind === 'audit-sent') countAuditSent()
+    else if (metric.kind === 'audit-received') countAuditEvents(metric.count)
+    else if (!metric.event) countConsumerStatement()
+    else if (benchEnabled(metric.event)) countStatement(metric.event)
+  })
   nitroApp.hooks.hook('request', (event) => {
     if (!benchEnabled(event)) return
     countRequest(event)
-    event.context.onStatement = () => countStatement(event)
-    const cloudflare = event.context.cloudflare as { env: { GALLERY: R2Bucket } } | undefined
+    const cloudflare = event.context.cloudflare
     if (cloudflare) cloudflare.env = { ...cloudflare.env, GALLERY: countingBucket(cloudflare.env.GALLERY, () => countStorageCall(event)) }
   })
   nitroApp.hooks.hook('beforeResponse', (event) => {

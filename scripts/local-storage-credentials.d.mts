@@ -1,0 +1,1 @@
+export function localS3Credentials(configPath?: string): { accessKeyId: string, secretAccessKey: string }
