@@ -1,10 +1,10 @@
 import { localS3Credentials } from '../../scripts/local-storage-credentials.mjs'
 import type { GalleryEnv } from '../utils/env'
 
-// `nuxt dev` only (registered under $development in nuxt.config.ts). Nitro's cloudflare-dev emulation runs the
+// `nuxt dev` only (added by the `nitro:config` hook in nuxt.config.ts when Nitro builds for dev). Nitro's cloudflare-dev emulation runs the
 // bindings in a Miniflare instance (wrangler's getPlatformProxy), and that instance already serves GALLERY's
 // S3 API at /cdn-cgi/local/r2/s3, from r2_buckets[].local_dev.experimental_s3_credentials in wrangler.jsonc.
-// This plugin signs for that endpoint the way `npm start` does: the throwaway keys (scripts/local-storage-credentials.mjs) and the path
+// This plugin signs for that endpoint with the throwaway keys (scripts/local-storage-credentials.mjs) and the path
 // /cdn-cgi/local/r2/s3 on the dev server's own origin, which ./local-s3-forward.ts relays to Miniflare.
 // Uploads therefore land in the very storage the GALLERY binding reads: one instance, one workerd process.
 

@@ -65,7 +65,7 @@ export async function signInThroughUI(page: Page, account: Pick<Account, 'email'
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
-/** A page whose browser context already holds a fresh signed-up user. */
+/** A client address of its own for each simulated person (Better Auth limits sign-up and sign-in per address). */
 export function randomClientIp(): string {
   const bytes = randomBytes(3)
   return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`
@@ -104,6 +104,7 @@ export const test = base.extend<{ account: Account, signedInPage: Page, secretsG
   extraHTTPHeaders: async ({}, use) => use({ 'cf-connecting-ip': randomClientIp() }),
   // eslint-disable-next-line no-empty-pattern
   account: async ({}, use) => use(newAccount()),
+  // A page whose browser context already holds a fresh signed-up user.
   signedInPage: async ({ page, account }, use) => {
     await signUpThroughUI(page, account)
     await use(page)
