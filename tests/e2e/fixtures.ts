@@ -65,6 +65,18 @@ export async function signInThroughUI(page: Page, account: Pick<Account, 'email'
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/**
+ * Limits how fast the page uploads (bytes per second), so a test can act while a file is still being sent; `lift`
+ * removes the limit.
+ */
+export async function throttleUploads(page: Page, bytesPerSecond: number) {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  const limit = (uploadThroughput: number) => cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput })
+  await limit(bytesPerSecond)
+  return { lift: () => limit(-1) }
+}
+
 /** A client address of its own for each simulated person (Better Auth limits sign-up and sign-in per address). */
 export function randomClientIp(): string {
   const bytes = randomBytes(3)

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { Locator, Page } from '@playwright/test'
 import { uploadPolicy } from '../../shared/utils/policy'
 import { makePng } from '../support/png'
-import { expect, test, visit } from './fixtures'
+import { expect, test, throttleUploads, visit } from './fixtures'
 
 const MiB = 1024 * 1024
 const STORAGE = '**/cdn-cgi/local/r2/s3/**'
@@ -196,9 +196,7 @@ test('the queue offers Retry only where it can help and names refused types in w
 
 test('leaving the page (reload, close or app navigation) while an upload runs asks first; afterwards it does not', async ({ signedInPage: page }) => {
   await visit(page, '/uploads')
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Network.enable')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 128 * 1024 })
+  await throttleUploads(page, 128 * 1024)
   // Chromium shows a beforeunload dialog only on a page the person has interacted with.
   await page.getByRole('heading', { name: 'Uploads', exact: true }).click()
   await page.getByLabel('Choose files to upload').setInputFiles({ name: 'slow.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3 * MiB) })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Page } from '@playwright/test'
 import { encodePng, makePng, makeTwoColourPng } from '../support/png'
-import { avatarBytes, confirmCrop, cropDialog, expect, newAccount, newPersonContext, signUpThroughUI, test } from './fixtures'
+import { avatarBytes, confirmCrop, cropDialog, expect, newAccount, newPersonContext, signUpThroughUI, test, throttleUploads } from './fixtures'
 
 const imageA = makePng(2, [255, 0, 0])
 const imageB = makePng(3, [0, 0, 255])
@@ -134,9 +134,7 @@ test('the download URL is reused while fresh: back on /profile, no new signing r
 
 test('cancelling a slow upload keeps the previous state and stores nothing', async ({ signedInPage: page }) => {
   // Throttle the browser's uploads so there is time to press Cancel mid-way.
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Network.enable')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 })
+  const throttle = await throttleUploads(page, 64 * 1024)
 
   // Only the cropped re-encoding is uploaded: random pixels keep even that large (WebP cannot compress noise).
   const big = encodePng(1000, 1000, randomBytes(1000 * 1000 * 3))
@@ -148,7 +146,7 @@ test('cancelling a slow upload keeps the previous state and stores nothing', asy
   await expect(page.getByText('Upload cancelled').first()).toBeVisible()
   await expect(page.getByTestId('upload-progress')).toHaveCount(0)
   await expect(page.getByTestId('avatar-placeholder')).toBeVisible()
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  await throttle.lift()
   expect(await (await page.request.get('/api/user/profile/image')).json()).toEqual({ hasImage: false })
 })
 

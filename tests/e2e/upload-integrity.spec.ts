@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Request } from '@playwright/test'
-import { expect, test, visit } from './fixtures'
+import { expect, test, throttleUploads, visit } from './fixtures'
 
 const MiB = 1024 * 1024
 const isStoragePut = (request: Request) => request.method() === 'PUT' && new URL(request.url()).pathname.startsWith('/cdn-cgi/local/r2/s3/gallery/')
@@ -42,9 +42,7 @@ test('cancelling an upload gives its space back at once, before and after a relo
   await visit(page, '/uploads')
   const usage = page.getByTestId('storage-usage')
   await expect(usage).toContainText('0 B of 1.0 GB used')
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Network.enable')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 })
+  const throttle = await throttleUploads(page, 256 * 1024)
 
   await page.getByLabel('Choose files to upload').setInputFiles({ name: 'twenty.bin', mimeType: 'application/octet-stream', buffer: randomBytes(20 * MiB) })
   const entry = page.getByTestId('queue-entry')
@@ -53,7 +51,7 @@ test('cancelling an upload gives its space back at once, before and after a relo
   await expect(usage).toContainText('20.0 MB of 1.0 GB used')
   await entry.getByRole('button', { name: 'Cancel' }).click()
   await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  await throttle.lift()
 
   await expect(usage).toContainText('0 B of 1.0 GB used')
   expect(await (await page.request.get('/api/uploads/usage')).json()).toMatchObject({ usedBytes: 0, pendingCount: 0 })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { uploadPolicy } from '../../shared/utils/policy'
 import { makePng } from '../support/png'
-import { expect, newAccount, newPersonContext, signUpThroughUI, test, visit } from './fixtures'
+import { expect, newAccount, newPersonContext, signUpThroughUI, test, throttleUploads, visit } from './fixtures'
 
 const MiB = 1024 * 1024
 
@@ -75,9 +75,7 @@ test('a file that cannot be uploaded fails in the queue with a reason, and the o
 
 test('cancel a slow upload, then retry it to completion', async ({ signedInPage: page }) => {
   await visit(page, '/uploads')
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Network.enable')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 })
+  const throttle = await throttleUploads(page, 256 * 1024)
 
   await page.getByLabel('Choose files to upload').setInputFiles({ name: 'slow.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3 * MiB) })
   const entry = page.getByTestId('queue-entry')
@@ -86,7 +84,7 @@ test('cancel a slow upload, then retry it to completion', async ({ signedInPage:
   await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
   await expect(page.getByTestId('uploads-empty')).toBeVisible()
 
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  await throttle.lift()
   await entry.getByRole('button', { name: 'Retry' }).click()
   await expect(entry.getByTestId('queue-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   await expect(page.getByTestId('upload-row')).toHaveCount(1)
