@@ -24,11 +24,17 @@ async function serve(target) {
       req.resume()
       return
     }
-    const upstream = request(new URL(req.url, upstreamOrigin), { method: req.method, headers: req.headers })
+    // A connection per request: storage closes one after an early refusal, and a pooled socket it closed would fail
+    // the next request on it.
+    const upstream = request(new URL(req.url, upstreamOrigin), { method: req.method, headers: req.headers, agent: false })
     let answered = false
     upstream.once('response', (response) => {
       answered = true
-      res.writeHead(response.statusCode, { ...response.headers, ...verdict.answerHeaders })
+      const headers = { ...response.headers, ...verdict.answerHeaders }
+      // An answer before the whole body arrived (an early refusal) ends the connection, as storage's own does: the
+      // client must not reuse a socket whose request body is still being discarded.
+      if (!req.complete) headers.connection = 'close'
+      res.writeHead(response.statusCode, headers)
       pipeline(response, res).catch(() => res.destroy())
     })
     upstream.on('error', () => {

@@ -17,7 +17,8 @@ const MiB = 1024 * 1024
  */
 function putOutcome(url: string, body: Buffer): Promise<number | 'closed'> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'PUT', headers: { 'content-length': body.length } }, (response) => {
+    // A connection of its own: storage may close one mid-body, and a pooled socket it closed would fail the next PUT.
+    const req = request(url, { method: 'PUT', headers: { 'content-length': body.length }, agent: false }, (response) => {
       response.on('error', () => {})
       response.resume()
       resolve(response.statusCode!)
