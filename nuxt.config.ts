@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { NitroConfig } from 'nitropack/types'
 import { uploadsConfig } from './server/utils/config'
@@ -44,6 +44,9 @@ export default defineNuxtConfig({
       const devConfig = fileURLToPath(new URL('./.wrangler/dev/wrangler.json', import.meta.url))
       mkdirSync(fileURLToPath(new URL('./.wrangler/dev', import.meta.url)), { recursive: true })
       writeWranglerConfig(devConfig, fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)))
+      // The emulation reads secrets (BETTER_AUTH_SECRET, written by scripts/local.mjs) from .dev.vars beside its config.
+      const devVars = fileURLToPath(new URL('./.dev.vars', import.meta.url))
+      if (existsSync(devVars)) copyFileSync(devVars, fileURLToPath(new URL('./.wrangler/dev/.dev.vars', import.meta.url)))
       config.cloudflare = { ...config.cloudflare, dev: { ...config.cloudflare?.dev, configPath: devConfig } }
       config.plugins = [...config.plugins ?? [], fileURLToPath(new URL('./server/dev/local-s3.ts', import.meta.url))]
       // Bundled: left external, the dev server would import it by a path resolved from node_modules' real folder.
