@@ -1,7 +1,8 @@
 // `npm run bench`: builds, then measures the production bundle under `wrangler dev` against a real Postgres.
 // Prints the figures and writes bench/results.json. Options: BENCH_DURATION (seconds per load run, default 10),
 // BENCH_POSTGRES_URL (a server to create the throwaway database on), BENCH_PORT (default 8795),
-// BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_ONLY=multipart (only
+// BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_MULTIPART_RUNS and
+// BENCH_UPLOAD_RUNS (Chromium/curl pairs of the large-file and 100 MiB steps, default 3), BENCH_ONLY=multipart (only
 // the large-file step: its table and targets on stdout, bench/results.json left alone), BENCH_ONLY=sql (only the SQL
 // statements and storage calls per request, the same way).
 import { writeFileSync } from 'node:fs'

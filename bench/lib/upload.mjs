@@ -16,7 +16,8 @@ import { signedUploadHeaders } from '../../shared/utils/upload-contract.ts'
 
 const MiB = 1024 * 1024
 const FILE_BYTES = 100 * MiB
-const RUNS = 3
+const RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 3)
+if (!(Number.isInteger(RUNS) && RUNS >= 1)) throw new Error('BENCH_UPLOAD_RUNS must be a whole number ≥ 1')
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const mibPerSecond = (bytes, ms) => Number((bytes / MiB / (ms / 1000)).toFixed(1))
