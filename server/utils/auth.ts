@@ -112,16 +112,20 @@ export async function requireUser(event: H3Event) {
   const cookies = parseCookies(event)
   // No cookie, no session: answer without opening a database connection.
   if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
-  // Within the cookie cache this answers from the signed cookie alone; otherwise it reads the database and
-  // re-issues the cache cookie, which is passed on to the browser.
+  const session = await sessionFromCookieCache(event) ?? await sessionFromBetterAuth(event)
+  if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
+  event.context.session = session
+  return session.user
+}
+
+/** Outside the cookie cache: reads the database and re-issues the cache cookie, which is passed on to the browser. */
+async function sessionFromBetterAuth(event: H3Event): Promise<SessionWithUser | null> {
   const { headers, response: session } = await useBetterAuth(event).api.getSession({ headers: event.headers, returnHeaders: true }).catch((error: unknown) => {
     // Better Auth wraps adapter failures; keep "database unavailable" a 503 rather than a generic 500.
     throw causedByUnavailableDatabase(error) ? databaseUnavailableError(error) : error
   })
   forwardSetCookies(event, headers)
-  if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
-  event.context.session = session
-  return session.user
+  return session
 }
 
 /**
