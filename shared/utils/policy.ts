@@ -112,6 +112,8 @@ export const multipartPolicy = {
   /** Parts the browser sends at once, and URLs it asks for per signing request. */
   parallelParts: 4,
   maxPartsPerSigningRequest: 100,
+  /** `GET /api/uploads/multipart` lists at most this many unfinished uploads (the server's pending cap is 50). */
+  maxPendingListed: 50,
 } as const
 
 /** Every part but the last has this size: at least 5 MiB, a whole number of MiB, and ≤ maxParts parts in all. */
@@ -128,4 +130,11 @@ export function multipartPartCount(fileSize: number, partSize = multipartPartSiz
 /** The exact byte length of part `partNumber` (1-based): the last one holds what is left. */
 export function multipartPartLength(fileSize: number, partSize: number, partNumber: number): number {
   return Math.min(partSize, fileSize - (partNumber - 1) * partSize)
+}
+
+/** Bytes of the parts storage holds, given how many are recorded and whether the short last part is among them. */
+export function multipartStoredBytes(fileSize: number, partSize: number, recordedParts: number, lastRecorded: boolean): number {
+  if (recordedParts === 0) return 0
+  const last = multipartPartLength(fileSize, partSize, multipartPartCount(fileSize, partSize))
+  return lastRecorded ? (recordedParts - 1) * partSize + last : recordedParts * partSize
 }
