@@ -26,7 +26,14 @@ export const passwordPolicy = {
 } as const
 
 export const profileImagePolicy = {
+  /** What is uploaded: the cropped, shrunk image the browser prepares (the server signs no more). */
   maxBytes: 5 * MiB,
+  /**
+   * The original a person chooses is only decoded and cropped in the browser, so it may be far larger: phone photos of
+   * 6–30 MB are common. Beyond these, decoding costs too much memory for a phone (100 MP is ~400 MB as a bitmap).
+   */
+  maxSourceBytes: 40 * MiB,
+  maxSourcePixels: 100_000_000,
   contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'],
   maxFilenameLength: 255,
   /** Used when the browser sends no filename, so the signed metadata is never undefined. */
