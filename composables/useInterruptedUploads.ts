@@ -11,6 +11,12 @@ export function useInterruptedUploads(claimed: Ref<string[]>) {
   const discarding = ref<string[]>([])
   const items = computed(() => (list.data.value?.items ?? []).filter(item => !claimed.value.includes(item.id)))
 
+  /** Takes an upload off the list without asking the server (it was just completed here). */
+  function forget(id: string) {
+    const page = list.data.value
+    if (page?.items.some(item => item.id === id)) list.data.value = { ...page, items: page.items.filter(item => item.id !== id) }
+  }
+
   /** Aborts the upload (its stored parts and its reservation) and forgets what this browser kept to resume it. */
   async function discard(id: string) {
     discarding.value = [...discarding.value, id]
@@ -20,8 +26,7 @@ export function useInterruptedUploads(claimed: Ref<string[]>) {
         if (error?.statusCode !== 404 && error?.statusCode !== 410) throw error
       })
       createResumeStore().forgetUpload(id)
-      const page = list.data.value
-      if (page) list.data.value = { ...page, items: page.items.filter(item => item.id !== id) }
+      forget(id)
       notifyActivityChanged()
       await refreshUsage()
     }
@@ -30,5 +35,5 @@ export function useInterruptedUploads(claimed: Ref<string[]>) {
     }
   }
 
-  return { items, discarding, discard, refresh: () => list.refresh() }
+  return { items, discarding, discard, forget, refresh: () => list.refresh() }
 }
