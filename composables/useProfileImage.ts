@@ -40,6 +40,7 @@ export function useProfileImage() {
     }
   }
 
+  /** `file` is the prepared (cropped, shrunk) image: the upload limit applies to it, not to the original. */
   async function upload(file: File) {
     const problem = profileImageProblem(file)
     if (problem) throw new Error(problem)
@@ -74,7 +75,7 @@ export function useProfileImage() {
     show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
   }
 
-  return { state: readonly(state), loading, uploading, progress, limits, load, problemWith: profileImageProblem, upload, cancel, remove }
+  return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove }
 }
 
 /** The current profile image, downloaded: the key is stable, so the URL path never changes and is revalidated (ETag). */

@@ -27,7 +27,7 @@ export function useUploadQueue(options: { committed: (upload: UploadView) => voi
     /** Anything still to be sent or verified: leaving the page now would lose it. */
     busy: computed(() => queue.value.some(item => ['waiting', 'signing', 'uploading', 'verifying'].includes(item.status))),
     add(files: Iterable<File>) {
-      for (const file of files) queue.value.push({ localId: ++localIds, file, uploadedId: null, signed: null, status: 'waiting', progress: 0, error: null, retryable: true })
+      for (const file of files) queue.value.push(queueEntry(++localIds, file))
       return drain()
     },
     retry(localId: number) {

@@ -2,15 +2,16 @@
 // cropped result small (WebP where the browser can encode it, else JPEG).
 import { FILE_TYPES, profileImagePolicy } from '../shared/utils/policy'
 
-/** Whether the browser can decode the file as an image; the decoded bitmap is dropped at once. */
-export async function decodesAsImage(file: Blob): Promise<boolean> {
+/** The image's size in pixels, or null when the browser cannot decode it; the decoded bitmap is dropped at once. */
+export async function decodedImageSize(file: Blob): Promise<{ width: number, height: number } | null> {
   try {
     const bitmap = await createImageBitmap(file)
+    const { width, height } = bitmap
     bitmap.close()
-    return true
+    return { width, height }
   }
   catch {
-    return false
+    return null
   }
 }
 

@@ -3,7 +3,8 @@
 /** What identifies "the same file" chosen again after a reload. */
 export type FileIdentity = Pick<File, 'name' | 'size' | 'lastModified'>
 
-const uploadKey = (file: FileIdentity) => `gallery.multipart:${file.name}:${file.size}:${file.lastModified}`
+const UPLOAD_KEY_PREFIX = 'gallery.multipart:'
+const uploadKey = (file: FileIdentity) => `${UPLOAD_KEY_PREFIX}${file.name}:${file.size}:${file.lastModified}`
 /** ETags of an upload's finished parts the server has not recorded yet. */
 const unrecordedKey = (uploadId: string) => `gallery.multipart-parts:${uploadId}`
 
@@ -44,6 +45,13 @@ export function createResumeStore(storage: Storage = localStorage) {
 
     forget(file: FileIdentity, uploadId: string) {
       storage.removeItem(uploadKey(file))
+      storage.removeItem(unrecordedKey(uploadId))
+    },
+
+    /** Everything kept about an upload given up without its file at hand (discarded from the list). */
+    forgetUpload(uploadId: string) {
+      const keys = Array.from({ length: storage.length }, (_, index) => storage.key(index))
+      for (const key of keys) if (key?.startsWith(UPLOAD_KEY_PREFIX) && storage.getItem(key) === uploadId) storage.removeItem(key)
       storage.removeItem(unrecordedKey(uploadId))
     },
   }

@@ -17,6 +17,10 @@ export const RECORD_BATCH = 8
 /** What the queue shows and drives for one large file (kept on its queue entry, so it is reactive). */
 export interface MultipartControl {
   paused: boolean
+  /** Paused, while the parts already on their way finish (they are never stopped: no sent byte is lost). */
+  pausing: boolean
+  /** The server's upload once chosen (new or resumed): the page then lists it here, not among interrupted ones. */
+  uploadId: string | null
   /** Set while asking whether to resume an earlier, unfinished upload of the same file. */
   offer: { percent: number } | null
   /** Parts this page has sent to storage (retries and resumed uploads only send what is missing). */
@@ -34,6 +38,8 @@ export interface MultipartUploadOptions {
   /** Must be the reactive object the queue renders: its methods are filled in here. */
   control: MultipartControl
   onProgress: (fraction: number) => void
+  /** The server holds the upload (new or resumed), so its space is reserved: the usage shown should say so. */
+  onReserved?: () => void
   /** Every part is in storage and reported; storage now assembles them. */
   onCompleting?: () => void
   api?: MultipartApi
@@ -60,10 +66,14 @@ export function startMultipartUpload(options: MultipartUploadOptions) {
   control.decide = resume => decide?.(resume)
   control.pause = () => {
     control.paused = true
-    sending?.pause()
+    if (!sending) return
+    control.pausing = true
+    void sending.pause().then(() => {
+      if (control.paused) control.pausing = false
+    })
   }
   control.resume = () => {
-    control.paused = false
+    Object.assign(control, { paused: false, pausing: false })
     sending?.resume()
   }
 
@@ -73,6 +83,8 @@ export function startMultipartUpload(options: MultipartUploadOptions) {
       stopDeciding = () => reject(new UploadAbortedError())
     }))
     uploadId = chosen.id
+    control.uploadId = chosen.id
+    options.onReserved?.()
     if (cancelled) throw new UploadAbortedError()
     sending = sendParts(options, api, store, chosen, () => cancelled)
     await sending.done
@@ -145,8 +157,10 @@ function sendParts(options: MultipartUploadOptions, api: MultipartApi, store: Re
     paused: control.paused,
     wait: options.wait,
     send: async (partNumber, signal) => {
+      const url = await signer.urlFor(partNumber)
+      // Paused while its URL was being signed: nothing sent yet, so it waits for resume with the rest.
+      if (control.paused) throw new UploadAbortedError()
       try {
-        const url = await signer.urlFor(partNumber)
         const start = (partNumber - 1) * chosen.partSize
         const body = file.slice(start, start + partLength(partNumber))
         const etag = await (options.put ?? putPart)(url, body, signal, loaded => progress.moving(partNumber, loaded))
@@ -170,9 +184,11 @@ function sendParts(options: MultipartUploadOptions, api: MultipartApi, store: Re
   progress.report()
   return {
     done: pool.run().then(() => recorder.flush()).finally(progress.stop),
+    /** Resolves once the parts in flight have finished; what is finished is reported then (and at once). */
     pause: () => {
-      pool.pause()
-      recorder.flush().catch(() => {}) // kept locally; sent again before completing
+      const report = () => recorder.flush().catch(() => {}) // kept locally; sent again before completing
+      void report()
+      return pool.pause().then(report)
     },
     resume: pool.resume,
     cancel: pool.cancel,

@@ -12,20 +12,24 @@ export interface PartPoolOptions {
 }
 
 /**
- * Sends parts `parallel` at a time, each retried alone with backoff. Pause stops the parts in flight (they are sent
- * again on resume; finished parts stay finished); cancel stops everything for good.
+ * Sends parts `parallel` at a time, each retried alone with backoff. Pause takes no new part but lets the parts in
+ * flight finish, so no sent byte is lost and progress never goes back; cancel stops everything at once, for good.
  * Hand-written: upload libraries (Uppy's @uppy/aws-s3) send one file's parts one after another; see README "Large files".
  */
 export function createPartPool(options: PartPoolOptions) {
   const { parallel } = options
   const waiting = [...options.partNumbers]
   const state: PoolState = { paused: options.paused ?? false, cancelled: false, inFlight: new Set() }
-  let wake: (() => void) | null = null
+  let senders = 0
+  let failed = false
+  let outcome: { resolve: () => void, reject: (error: unknown) => void } | null = null
+  /** Whoever waits for a pause to settle (no sender left). */
+  let settled: (() => void)[] = []
   const stopInFlight = () => state.inFlight.forEach(controller => controller.abort())
 
   /** One of the parallel senders: takes parts until none are left or the pool is paused. */
   async function sender() {
-    while (!state.paused && !state.cancelled) {
+    while (!state.paused && !state.cancelled && !failed) {
       const partNumber = waiting.shift()
       if (partNumber === undefined) return
       try {
@@ -33,46 +37,71 @@ export function createPartPool(options: PartPoolOptions) {
       }
       catch (error) {
         waiting.unshift(partNumber)
-        // Stopped by a pause (even one resumed since, e.g. while its URL was being signed): back for the next round.
+        // A failure while paused (or a retry a pause gave up): back for the next round.
         if (!state.cancelled && (state.paused || error instanceof UploadAbortedError)) return
         throw error
       }
     }
   }
 
+  function startSenders() {
+    while (outcome && senders < parallel && waiting.length > 0 && !state.paused && !state.cancelled && !failed) {
+      senders++
+      sender().then(() => senderStopped(), (error: unknown) => senderStopped(error ?? new Error('A part failed')))
+    }
+  }
+
+  /** The first final error fails the run (stopping the other parts); the last sender to stop settles it. */
+  function senderStopped(error?: unknown) {
+    senders--
+    if (error !== undefined && !failed) {
+      failed = true
+      stopInFlight()
+      outcome?.reject(error)
+    }
+    if (senders > 0) return
+    settled.forEach(resolve => resolve())
+    settled = []
+    if (failed) return
+    if (state.cancelled) outcome?.reject(new UploadAbortedError())
+    else if (waiting.length === 0) outcome?.resolve()
+  }
+
   return {
     /** Parts not taken by a sender yet, in order. */
     waiting: (): readonly number[] => waiting,
     /** Resolves once every part is sent; rejects with a part's final error, or UploadAbortedError once cancelled. */
-    async run() {
-      while (waiting.length > 0) {
-        if (state.paused) await new Promise<void>(resolve => (wake = resolve))
-        if (state.cancelled) throw new UploadAbortedError()
-        await Promise.all(Array.from({ length: parallel }, sender)).catch((error: unknown) => {
-          stopInFlight()
-          throw error
-        })
-      }
+    run() {
+      return new Promise<void>((resolve, reject) => {
+        outcome = { resolve, reject }
+        if (state.cancelled) reject(new UploadAbortedError())
+        else if (waiting.length === 0) resolve()
+        else startSenders()
+      })
     },
-    pause() {
+    /** Takes no new part; resolves once no part is in flight any more (at once when none is). */
+    pause(): Promise<void> {
       state.paused = true
-      stopInFlight()
+      return new Promise<void>((resolve) => {
+        if (senders === 0) resolve()
+        else settled.push(resolve)
+      })
     },
     resume() {
       state.paused = false
-      wake?.()
+      startSenders()
     },
     cancel() {
       state.cancelled = true
       stopInFlight()
-      wake?.()
+      if (senders === 0) outcome?.reject(new UploadAbortedError())
     },
   }
 }
 
 interface PoolState { paused: boolean, cancelled: boolean, inFlight: Set<AbortController> }
 
-/** Sends one part, retrying with backoff; a paused or cancelled pool stops it at once. */
+/** Sends one part, retrying with backoff; a cancelled pool stops it at once, a paused one retries no more. */
 async function sendWithRetry(partNumber: number, options: PartPoolOptions, state: PoolState) {
   const { send, delaysMs = RETRY_DELAYS_MS, wait = sleep } = options
   for (let failures = 0; ; failures++) {

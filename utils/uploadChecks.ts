@@ -20,6 +20,11 @@ export function uploadProblem(file: Pick<File, 'name' | 'size' | 'type'>): strin
   return null
 }
 
+/** The size limits as the page applies them: one PUT below the multipart threshold, in parts above it. */
+export function uploadSizeLimits(): string {
+  return `files under ${formatBytes(multipartPolicy.thresholdBytes)} in one go, larger ones in parts (resumable) up to ${formatBytes(multipartPolicy.maxBytes)}`
+}
+
 /** Never the MIME type itself: people know "Windows program", not "application/x-msdownload". */
 function refusedTypeMessage(file: Pick<File, 'name' | 'type'>) {
   const name = fileTypeName(file.type)

@@ -34,6 +34,12 @@ export interface UploadRunContext {
   committed: (upload: UploadView) => void
 }
 
+/** A new queue entry: a file the checks refuse fails at once, without waiting for its turn. */
+export function queueEntry(localId: number, file: File): QueuedUpload {
+  const problem = uploadProblem(file)
+  return { localId, file, uploadedId: null, signed: null, status: problem ? 'failed' : 'waiting', progress: 0, error: problem, retryable: !problem }
+}
+
 /** Runs one queue entry to done, failed or cancelled; never throws. */
 export async function runUpload(item: QueuedUpload, context: UploadRunContext) {
   const problem = uploadProblem(item.file)
@@ -51,7 +57,9 @@ export async function runUpload(item: QueuedUpload, context: UploadRunContext) {
     if ((error as { statusCode?: number } | null)?.statusCode === 410) Object.assign(item, { uploadedId: null, signed: null })
     if (error instanceof UploadAbortedError) {
       Object.assign(item, { status: 'cancelled', error: null, retryable: true })
-      await releaseReservation(item, context)
+      // In parts, the upload was aborted (its space freed) before this error: only the figures need refreshing.
+      if (item.multipart) await context.refreshUsage()
+      else await releaseReservation(item, context)
     }
     else {
       // A single PUT's verification refuses for good (409 is then a mismatch); a multipart completion's 409 (parts
@@ -92,12 +100,13 @@ async function send(item: QueuedUpload, context: UploadRunContext) {
 /** Large files: in parts; the multipart completion answers with the committed upload. */
 async function sendInParts(item: QueuedUpload, context: UploadRunContext) {
   Object.assign(item, { status: 'signing', progress: 0 })
-  item.multipart = { paused: false, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} }
+  item.multipart = { paused: false, pausing: false, uploadId: null, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} }
   const upload = startMultipartUpload({
     file: item.file,
     contentType: uploadContentType(item.file),
     control: item.multipart, // read back from the reactive entry, so the queue sees its changes
     onProgress: fraction => Object.assign(item, { status: 'uploading', progress: fraction }),
+    onReserved: () => void context.refreshUsage(),
     onCompleting: () => (item.status = 'verifying'),
   })
   context.inFlight.set(item.localId, upload)

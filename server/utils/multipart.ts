@@ -1,5 +1,5 @@
 import type { H3Event } from 'h3'
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, isNotNull, sql } from 'drizzle-orm'
 
 // Multipart uploads of large files. Storage (through the binding) creates, completes and aborts them; the browser
 // sends the parts to pre-signed UploadPart URLs and reports their ETags, a few parts per request, which the
@@ -75,6 +75,37 @@ export function multipartView(upload: MultipartUploadRow) {
     partSize: upload.partSize,
     partCount: partCountOf(upload),
     expiresIn: Math.max(0, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000)),
+  }
+}
+
+/**
+ * The owner's unfinished uploads in parts that can still be resumed or discarded, newest first, each with the share of
+ * its bytes the server has recorded, so a page can name them after a reload instead of only counting their space.
+ */
+export async function pendingMultipartUploads(db: Database, ownerId: string, limit: number) {
+  const part = tables.multipartUploadPart
+  const rows = await db.select({
+    upload: tables.upload,
+    recordedParts: sql<number>`count(${part.partNumber})::integer`,
+    highestPart: sql<number | null>`max(${part.partNumber})`,
+  }).from(tables.upload)
+    .leftJoin(part, eq(part.uploadId, tables.upload.id))
+    .where(and(eq(tables.upload.ownerId, ownerId), eq(tables.upload.status, 'pending'), isNotNull(tables.upload.multipartId), gt(tables.upload.expiresAt, new Date())))
+    .groupBy(tables.upload.id)
+    .orderBy(desc(tables.upload.createdAt), desc(tables.upload.id))
+    .limit(limit)
+  return rows.map(({ upload, recordedParts, highestPart }) => pendingMultipartView(upload as MultipartUploadRow, recordedParts, highestPart))
+}
+
+function pendingMultipartView(upload: MultipartUploadRow, recordedParts: number, highestPart: number | null) {
+  const { id, filename, contentType, fileSize, partSize, partCount, expiresIn } = multipartView(upload)
+  // Part numbers are checked against the part count when recorded, so the highest one is the last part only if it is there.
+  const recordedBytes = multipartStoredBytes(fileSize, partSize, recordedParts, highestPart === partCount)
+  return {
+    id, filename, contentType, fileSize, partSize, partCount, recordedParts, recordedBytes,
+    percent: Math.floor((recordedBytes / fileSize) * 100),
+    createdAt: upload.createdAt.toISOString(),
+    expiresIn,
   }
 }
 

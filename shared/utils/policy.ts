@@ -26,7 +26,14 @@ export const passwordPolicy = {
 } as const
 
 export const profileImagePolicy = {
+  /** What is uploaded: the cropped, shrunk image the browser prepares (the server signs no more). */
   maxBytes: 5 * MiB,
+  /**
+   * The original a person chooses is only decoded and cropped in the browser, so it may be far larger: phone photos of
+   * 6–30 MB are common. Beyond these, decoding costs too much memory for a phone (100 MP is ~400 MB as a bitmap).
+   */
+  maxSourceBytes: 40 * MiB,
+  maxSourcePixels: 100_000_000,
   contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'],
   maxFilenameLength: 255,
   /** Used when the browser sends no filename, so the signed metadata is never undefined. */
@@ -112,6 +119,8 @@ export const multipartPolicy = {
   /** Parts the browser sends at once, and URLs it asks for per signing request. */
   parallelParts: 4,
   maxPartsPerSigningRequest: 100,
+  /** `GET /api/uploads/multipart` lists at most this many unfinished uploads (the server's pending cap is 50). */
+  maxPendingListed: 50,
 } as const
 
 /** Every part but the last has this size: at least 5 MiB, a whole number of MiB, and ≤ maxParts parts in all. */
@@ -128,4 +137,11 @@ export function multipartPartCount(fileSize: number, partSize = multipartPartSiz
 /** The exact byte length of part `partNumber` (1-based): the last one holds what is left. */
 export function multipartPartLength(fileSize: number, partSize: number, partNumber: number): number {
   return Math.min(partSize, fileSize - (partNumber - 1) * partSize)
+}
+
+/** Bytes of the parts storage holds, given how many are recorded and whether the short last part is among them. */
+export function multipartStoredBytes(fileSize: number, partSize: number, recordedParts: number, lastRecorded: boolean): number {
+  if (recordedParts === 0) return 0
+  const last = multipartPartLength(fileSize, partSize, multipartPartCount(fileSize, partSize))
+  return lastRecorded ? (recordedParts - 1) * partSize + last : recordedParts * partSize
 }

@@ -73,6 +73,11 @@ export const multipartUploadRequestSchema = uploadRequestSchema.extend({
   fileSize: fileSizeSchema(multipartPolicy.maxBytes),
 })
 
+/** `GET /api/uploads/multipart?limit=`: the caller's unfinished uploads in parts. */
+export const pendingMultipartListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(multipartPolicy.maxPendingListed).default(multipartPolicy.maxPendingListed),
+})
+
 const partNumberSchema = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1')
   .max(multipartPolicy.maxParts, `must be at most ${multipartPolicy.maxParts}`)
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { multipartPartCount, multipartPartLength, multipartPartSize } from '../../shared/utils/policy'
-import { expect, test, visit } from './fixtures'
+import type { Page } from '@playwright/test'
+import { expect, test, throttleUploads, visit } from './fixtures'
 
 const MiB = 1024 * 1024
 const FILE_SIZE = 200 * MiB + 4321
@@ -144,6 +145,96 @@ test('cancelling a large upload aborts it: nothing is left to resume', async ({ 
     await expect(page.getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
     expect((await page.request.get(`/api/uploads/multipart/${uploadId}`)).status()).toBe(404)
     expect(await page.evaluate(() => Object.keys(localStorage).filter(key => key.startsWith('gallery.multipart')))).toEqual([])
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+/** The value the queue's progress bar shows now (0–100), or null when it shows none. */
+const barValue = (page: Page) => page.getByTestId('queue-entry').getByRole('progressbar').getAttribute('aria-valuenow', { timeout: 1_000 }).then(Number, () => null)
+
+test('pausing lets the parts on their way finish: the bar never goes back, and the row says only "Paused"', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const path = join(dir, 'pause.bin')
+    await writeRandomFile(path, 65 * MiB)
+    await visit(page, '/uploads')
+    const throttle = await throttleUploads(page, 8 * MiB)
+    // Every value the bar shows, sampled in the page far more often than it changes.
+    await page.evaluate(() => {
+      const samples: number[] = []
+      Object.assign(window, { barSamples: samples })
+      setInterval(() => {
+        const value = document.querySelector('[data-testid="queue-entry"] [role="progressbar"]')?.getAttribute('aria-valuenow')
+        if (value) samples.push(Number(value))
+      }, 20)
+    })
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    const entry = page.getByTestId('queue-entry')
+    const status = entry.getByTestId('queue-status')
+    // Part of the way in, with no part finished yet: everything shown is bytes of parts in flight.
+    await expect.poll(() => barValue(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
+    await entry.getByRole('button', { name: 'Pause pause.bin' }).click()
+    await expect(status).toHaveText('Paused', { timeout: 60_000 })
+    await expect(entry).not.toContainText('Uploading')
+    const paused = await barValue(page)
+    expect(paused).toBeGreaterThanOrEqual(3)
+    await entry.getByRole('button', { name: 'Resume pause.bin' }).click()
+    await expect(entry.getByText('Sending in parts')).toBeVisible()
+    await throttle.lift()
+    await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+
+    const samples = await page.evaluate(() => (window as unknown as { barSamples: number[] }).barSamples)
+    expect(samples.length).toBeGreaterThan(10)
+    expect(samples.filter((value, index) => index > 0 && value < samples[index - 1]!)).toEqual([])
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('an upload in parts stopped by a reload is listed with how far it got, and Discard gives its space back', async ({ signedInPage: page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gallery-multipart-'))
+  try {
+    const fileSize = 65 * MiB
+    const path = join(dir, 'disk image.bin')
+    await writeRandomFile(path, fileSize)
+    await visit(page, '/uploads')
+    const usage = page.getByTestId('storage-usage')
+    await expect(usage).toContainText('0 B of 1.0 GB used')
+    await throttleUploads(page, 8 * MiB)
+    await page.getByLabel('Choose files to upload').setInputFiles(path)
+    const entry = page.getByTestId('queue-entry')
+    // The reservation shows as soon as the upload starts, as it will after a reload.
+    await expect(usage).toContainText('65.0 MB of 1.0 GB used')
+    await expect.poll(() => barValue(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
+    // Paused, the parts that finished are reported to the server: the list below can say how far it got.
+    await entry.getByRole('button', { name: 'Pause disk image.bin' }).click()
+    await expect(entry.getByTestId('queue-status')).toHaveText('Paused', { timeout: 60_000 })
+    const uploadId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('gallery.multipart:'))?.[1])
+    expect(uploadId).toBeTruthy()
+    const { parts } = await (await page.request.get(`/api/uploads/multipart/${uploadId}`)).json() as { parts: { partNumber: number }[] }
+    expect(parts.length).toBeGreaterThan(0)
+    const storedBytes = parts.reduce((sum, part) => sum + multipartPartLength(fileSize, multipartPartSize(fileSize), part.partNumber), 0)
+
+    await page.reload()
+    await page.locator('html[data-hydrated="true"]').waitFor()
+    const row = page.getByTestId('interrupted-upload')
+    await expect(row).toHaveCount(1)
+    await expect(row).toContainText('disk image.bin')
+    await expect(row).toContainText(`stopped at ${Math.floor((storedBytes / fileSize) * 100)} %: choose the file again to resume, or Discard`)
+    await expect(usage).toContainText('65.0 MB of 1.0 GB used')
+
+    await row.getByRole('button', { name: 'Discard disk image.bin' }).click()
+    await expect(row).toHaveCount(0)
+    await expect(usage).toContainText('0 B of 1.0 GB used')
+    expect((await page.request.get(`/api/uploads/multipart/${uploadId}`)).status()).toBe(404)
+    expect(await page.evaluate(() => Object.keys(localStorage).filter(key => key.startsWith('gallery.multipart')))).toEqual([])
+    await page.reload()
+    await page.locator('html[data-hydrated="true"]').waitFor()
+    await expect(usage).toContainText('0 B of 1.0 GB used')
+    await expect(page.getByTestId('interrupted-upload')).toHaveCount(0)
   }
   finally {
     rmSync(dir, { recursive: true, force: true })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Page } from '@playwright/test'
-import { encodePng, makePng, makeTwoColourPng } from '../support/png'
+import { profileImagePolicy } from '../../shared/utils/policy'
+import { encodePng, makeNoisyPng, makePng, makeTwoColourPng } from '../support/png'
 import { avatarBytes, confirmCrop, cropDialog, expect, newAccount, newPersonContext, signUpThroughUI, test, throttleUploads } from './fixtures'
 
 const imageA = makePng(2, [255, 0, 0])
@@ -228,4 +229,21 @@ test('the crop dialog works with the keyboard alone: arrows move, Enter confirms
   expect(stored.width).toBe(1024)
   expect(stored.firstBlue).toBeGreaterThan(0)
   expect(stored.firstBlue).toBeLessThan(480)
+})
+
+test('a phone photo larger than the upload limit becomes an avatar: the limit applies to the cropped image sent', async ({ page }) => {
+  await signUpThroughUI(page, newAccount())
+  const photo = makeNoisyPng(1600, 1440)
+  expect(photo.length).toBeGreaterThan(6.5 * 1000 * 1000)
+  expect(photo.length).toBeGreaterThan(profileImagePolicy.maxBytes)
+  await expect(page.getByTestId('drop-zone').filter({ hasText: 'Choose an image' })).toContainText('pictures up to 40.0 MB, cropped and shrunk before upload')
+
+  const signing = page.waitForResponse(response => response.url().endsWith('/api/user/profile/image') && response.request().method() === 'POST')
+  await page.getByLabel('Choose a profile image').setInputFiles({ name: 'IMG_2041.png', mimeType: 'image/png', buffer: photo })
+  await confirmCrop(page)
+  const signed = await (await signing).json() as { contentType: string, fileSize: number }
+  expect(signed.fileSize).toBeLessThanOrEqual(profileImagePolicy.maxBytes)
+  await expect(page.getByText('Profile image updated').first()).toBeVisible()
+  await expect(page.getByTestId('avatar-image')).toBeVisible()
+  await expect(page.getByText('Upload failed')).toHaveCount(0)
 })

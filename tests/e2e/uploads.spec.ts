@@ -73,6 +73,30 @@ test('a file that cannot be uploaded fails in the queue with a reason, and the o
   await expect(page.getByTestId('upload-row')).toHaveCount(1)
 })
 
+test('refused files fail at once, without waiting for a turn while other uploads are on their way', async ({ signedInPage: page }) => {
+  await visit(page, '/uploads')
+  await expect(page.getByTestId('drop-zone')).toContainText('files under 64.0 MB in one go, larger ones in parts (resumable) up to 5.0 GB')
+  await throttleUploads(page, 32 * 1024)
+  const slow = ['one.txt', 'two.txt', 'three.txt']
+  // Enough uploads to take every slot of the queue, slow enough to still be sending at the end.
+  await page.getByLabel('Choose files to upload').setInputFiles(slow.map(name => ({ name, mimeType: 'text/plain', buffer: randomBytes(MiB) })))
+  const entries = page.getByTestId('queue-entry')
+  for (const name of slow) await expect(entries.filter({ hasText: name }).getByTestId('queue-status')).toHaveAttribute('data-status', 'uploading')
+
+  await page.getByLabel('Choose files to upload').setInputFiles([
+    { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') },
+    { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
+  ])
+  const program = entries.filter({ hasText: 'setup.exe' })
+  await expect(program.getByTestId('queue-status')).toHaveAttribute('data-status', 'failed')
+  await expect(program.getByRole('alert')).toContainText('Windows program files cannot be uploaded here.')
+  await expect(entries.filter({ hasText: 'empty.txt' }).getByRole('alert')).toHaveText('The file is empty.')
+  for (const name of slow) await expect(entries.filter({ hasText: name }).getByTestId('queue-status')).toHaveAttribute('data-status', 'uploading')
+
+  for (const name of slow) await page.getByRole('button', { name: `Cancel ${name}` }).click()
+  for (const name of slow) await expect(entries.filter({ hasText: name }).getByTestId('queue-status')).toHaveAttribute('data-status', 'cancelled')
+})
+
 test('cancel a slow upload, then retry it to completion', async ({ signedInPage: page }) => {
   await visit(page, '/uploads')
   const throttle = await throttleUploads(page, 256 * 1024)

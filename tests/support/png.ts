@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 
 // Small but valid PNGs, distinguishable by size and colour, so tests can tell image A from image B.
@@ -48,4 +49,9 @@ export function encodePng(width: number, height: number, rgb: Buffer): Buffer<Ar
     chunk('IDAT', deflateSync(pixels)),
     chunk('IEND', Buffer.alloc(0)),
   ])
+}
+
+/** A width × height PNG of random pixels (deflate cannot shrink them): a file about as large as its pixels, like a photo. */
+export function makeNoisyPng(width: number, height: number): Buffer<ArrayBuffer> {
+  return encodePng(width, height, randomBytes(width * height * 3))
 }

@@ -6,7 +6,7 @@ import { UploadAbortedError } from '../../utils/directUpload'
 import { createMultipartApi } from '../../utils/multipartApi'
 import { RECORD_BATCH, startMultipartUpload, type MultipartControl } from '../../utils/multipartUpload'
 import { createResumeStore } from '../../utils/multipartResumeStore'
-import { runUpload, type QueuedUpload, type UploadRunContext } from '../../utils/uploadRunner'
+import { queueEntry, runUpload, type QueuedUpload, type UploadRunContext } from '../../utils/uploadRunner'
 
 const PART = 10
 const noWait = () => Promise.resolve()
@@ -19,6 +19,8 @@ function fakeFile(parts: number, name = 'big.bin', size = parts * PART) {
 
 class MemoryStorage {
   items = new Map<string, string>()
+  get length() { return this.items.size }
+  key = (index: number) => [...this.items.keys()][index] ?? null
   getItem = (key: string) => this.items.get(key) ?? null
   setItem = (key: string, value: string) => void this.items.set(key, value)
   removeItem = (key: string) => void this.items.delete(key)
@@ -84,14 +86,14 @@ function fakeServer(parts: number, earlier?: { recorded: number[] }, partSize = 
   return { calls, fetch: fetch as unknown as typeof $fetch, records }
 }
 
-const newControl = (): MultipartControl => ({ paused: false, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} })
+const newControl = (): MultipartControl => ({ paused: false, pausing: false, uploadId: null, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} })
 
-function start(parts: number, server: ReturnType<typeof fakeServer>, storage = new MemoryStorage(), control = newControl()) {
+function start(parts: number, server: ReturnType<typeof fakeServer>, storage = new MemoryStorage(), control = newControl(), onProgress = (_fraction: number) => {}) {
   const upload = startMultipartUpload({
     file: fakeFile(parts),
     contentType: 'application/octet-stream',
     control,
-    onProgress: () => {},
+    onProgress,
     api: createMultipartApi({ fetch: server.fetch, retry: { wait: noWait } }),
     store: createResumeStore(storage as unknown as Storage),
     wait: noWait,
@@ -137,26 +139,64 @@ describe('multipart upload client', () => {
     expect(server.calls.filter(call => call.method === 'POST' && call.body?.partNumbers?.includes(2))).toHaveLength(2)
   })
 
-  it('pauses (stopping the parts in flight, reporting the finished ones) and resumes with the rest', async () => {
+  it('pauses (letting the parts in flight finish, reporting the finished ones) and resumes with the rest', async () => {
     answer = () => {} // storage answers when told
     const server = fakeServer(8)
-    const { upload, control } = start(8, server)
+    const progress: number[] = []
+    const { upload, control } = start(8, server, undefined, undefined, fraction => progress.push(fraction))
     await vi.waitFor(() => expect(sent).toHaveLength(multipartPolicy.parallelParts))
     sent[0]!.respond()
     await vi.waitFor(() => expect(control.partsSent).toBe(1))
 
     control.pause()
     const sentBeforePause = sent.length
-    expect(sent.slice(1).every(xhr => xhr.aborted)).toBe(true)
+    expect(control).toMatchObject({ paused: true, pausing: true })
     await vi.waitFor(() => expect(server.records()).toEqual([[1]])) // flushed on pause
+    // The parts in flight are not stopped: their bytes are kept and the bar never goes back.
+    expect(sent.some(xhr => xhr.aborted)).toBe(false)
+    sent.slice(1).forEach(xhr => xhr.respond())
+    await vi.waitFor(() => expect(control.pausing).toBe(false))
+    expect(control.paused).toBe(true)
+    const inFlightAtPause = sent.map(xhr => xhr.partNumber).sort()
+    await vi.waitFor(() => expect(server.records().flat().sort()).toEqual(inFlightAtPause)) // reported once settled
     await tick()
     expect(sent).toHaveLength(sentBeforePause) // nothing new while paused
+    expect(control.partsSent).toBe(sentBeforePause)
 
     answer = answerOk
     control.resume()
     await upload.done
-    expect(sentParts().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]) // part 1 once, the stopped ones again
+    expect(sentParts().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]) // each part exactly once
+    expect(sent).toHaveLength(8)
     expect(server.records().flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(progress.every((fraction, index) => index === 0 || fraction >= progress[index - 1]!)).toBe(true)
+    expect(progress.at(-1)).toBe(1)
+  })
+
+  it('keeps the progress of parts in flight through a pause, and sends with every sender again on resume', async () => {
+    answer = () => {}
+    const server = fakeServer(12)
+    const progress: number[] = []
+    const { upload, control } = start(12, server, undefined, undefined, fraction => progress.push(fraction))
+    await vi.waitFor(() => expect(sent).toHaveLength(multipartPolicy.parallelParts))
+    // Half of each part in flight has reached storage when the person pauses.
+    sent.forEach(xhr => xhr.upload.onprogress?.({ loaded: PART / 2 }))
+    await vi.waitFor(() => expect(progress.at(-1)).toBeCloseTo((multipartPolicy.parallelParts * PART / 2) / (12 * PART)))
+    control.pause()
+    await tick()
+    expect(progress.at(-1)).toBeCloseTo((multipartPolicy.parallelParts * PART / 2) / (12 * PART))
+    // One part finishes while pausing; the others are still on their way when the person resumes.
+    sent[0]!.respond()
+    await vi.waitFor(() => expect(control.partsSent).toBe(1))
+    control.resume()
+    expect(control).toMatchObject({ paused: false, pausing: false })
+    // The sender that stopped while paused takes a part again: four parts in flight, not three.
+    await vi.waitFor(() => expect(sent.filter(xhr => xhr.status === 0)).toHaveLength(multipartPolicy.parallelParts))
+    answer = answerOk
+    sent.filter(xhr => xhr.status === 0).forEach(xhr => setTimeout(() => xhr.respond(), 0))
+    await upload.done
+    expect(sent).toHaveLength(12)
+    expect(progress.every((fraction, index) => index === 0 || fraction >= progress[index - 1]!)).toBe(true)
   })
 
   it('a pause and resume while URLs are being signed loses nothing', async () => {
@@ -246,5 +286,27 @@ describe('queue entry of a large file', () => {
     expect(item).toMatchObject({ status: 'failed', error: message, retryable })
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(sent).toEqual([])
+  })
+})
+
+describe('a new queue entry', () => {
+  it('fails at once when the checks refuse the file, instead of waiting for its turn', () => {
+    const refused = queueEntry(1, { name: 'setup.exe', size: 10, type: 'application/x-msdownload' } as File)
+    expect(refused).toMatchObject({ status: 'failed', retryable: false, error: expect.stringContaining('Windows program files cannot be uploaded') })
+    expect(queueEntry(2, { name: 'empty.txt', size: 0, type: 'text/plain' } as File)).toMatchObject({ status: 'failed', error: 'The file is empty.' })
+    expect(queueEntry(3, { name: 'huge.bin', size: multipartPolicy.maxBytes + 1, type: '' } as File)).toMatchObject({ status: 'failed', retryable: false })
+    expect(queueEntry(4, { name: 'notes.txt', size: 10, type: 'text/plain' } as File)).toMatchObject({ status: 'waiting', error: null, retryable: true })
+  })
+})
+
+describe('resume store', () => {
+  it('forgets everything about a discarded upload, and nothing about another', () => {
+    const storage = new MemoryStorage()
+    const store = createResumeStore(storage as unknown as Storage)
+    store.remember({ name: 'a.iso', size: 1, lastModified: 1 }, 'up-1')
+    store.keepUnrecorded('up-1', new Map([[1, '"etag-1"']]))
+    store.remember({ name: 'b.iso', size: 1, lastModified: 1 }, 'up-2')
+    store.forgetUpload('up-1')
+    expect([...storage.items.keys()]).toEqual(['gallery.multipart:b.iso:1:1'])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { multipartPartCount, multipartPartLength, multipartPartSize, multipartPolicy } from '../../shared/utils/policy'
+import { multipartPartCount, multipartPartLength, multipartPartSize, multipartPolicy, multipartStoredBytes } from '../../shared/utils/policy'
 
 const MiB = 1024 * 1024
 
@@ -22,5 +22,17 @@ describe('multipart part size', () => {
     expect(multipartPartCount(15 * MiB + 12_345)).toBe(4)
     expect(multipartPartSize(1024 * MiB)).toBe(32 * MiB)
     expect(multipartPartCount(multipartPolicy.maxBytes)).toBeLessThanOrEqual(multipartPolicy.targetParts)
+  })
+})
+
+describe('bytes of the recorded parts', () => {
+  const fileSize = 3 * 5 * MiB + 12_345 // three full parts and a short fourth
+  const partSize = multipartPartSize(fileSize)
+
+  it('counts full parts, and the short last part at its own length', () => {
+    expect(multipartStoredBytes(fileSize, partSize, 0, false)).toBe(0)
+    expect(multipartStoredBytes(fileSize, partSize, 2, false)).toBe(10 * MiB)
+    expect(multipartStoredBytes(fileSize, partSize, 2, true)).toBe(5 * MiB + 12_345)
+    expect(multipartStoredBytes(fileSize, partSize, 4, true)).toBe(fileSize)
   })
 })
