@@ -3,7 +3,7 @@
 // connection loses at most the parts in flight: choosing the same file again (same name, size and last-modified time,
 // remembered in localStorage) offers to resume, reports what the server has not heard of yet, and sends only the rest.
 // Uppy's @uppy/aws-s3 6.x was the first choice but sends one file's parts one after another and resumes through S3
-// ListParts, which the local endpoint does not implement; see README "Large files".
+// ListParts, which the local endpoint does not implement; see docs/architecture.md, "Upload in parts".
 import { multipartPartCount, multipartPartLength, multipartPolicy } from '#shared/utils/policy'
 import { UploadAbortedError, putPart } from './directUpload'
 import { createMultipartApi, type MultipartApi } from './multipartApi'

@@ -14,88 +14,110 @@ export interface PartPoolOptions {
 /**
  * Sends parts `parallel` at a time, each retried alone with backoff. Pause takes no new part but lets the parts in
  * flight finish, so no sent byte is lost and progress never goes back; cancel stops everything at once, for good.
- * Hand-written: upload libraries (Uppy's @uppy/aws-s3) send one file's parts one after another; see README "Large files".
+ * Hand-written: upload libraries (Uppy's @uppy/aws-s3) send one file's parts one after another; see docs/architecture.md, "Upload in parts".
  */
 export function createPartPool(options: PartPoolOptions) {
-  const { parallel } = options
-  const waiting = [...options.partNumbers]
-  const state: PoolState = { paused: options.paused ?? false, cancelled: false, inFlight: new Set() }
-  let senders = 0
-  let failed = false
-  let outcome: { resolve: () => void, reject: (error: unknown) => void } | null = null
+  const pool = new PartPool(options)
+  return {
+    /** Parts not taken by a sender yet, in order. */
+    waiting: (): readonly number[] => pool.waiting,
+    /** Resolves once every part is sent; rejects with a part's final error, or UploadAbortedError once cancelled. */
+    run: () => pool.run(),
+    /** Takes no new part; resolves once no part is in flight any more (at once when none is). */
+    pause: () => pool.pause(),
+    resume: () => pool.resume(),
+    cancel: () => pool.cancel(),
+  }
+}
+
+class PartPool {
+  readonly waiting: number[]
+  private readonly state: PoolState
+  private senders = 0
+  private failed = false
+  private outcome: { resolve: () => void, reject: (error: unknown) => void } | null = null
   /** Whoever waits for a pause to settle (no sender left). */
-  let settled: (() => void)[] = []
-  const stopInFlight = () => state.inFlight.forEach(controller => controller.abort())
+  private settled: (() => void)[] = []
+
+  constructor(private readonly options: PartPoolOptions) {
+    this.waiting = [...options.partNumbers]
+    this.state = { paused: options.paused ?? false, cancelled: false, inFlight: new Set() }
+  }
+
+  run() {
+    return new Promise<void>((resolve, reject) => {
+      this.outcome = { resolve, reject }
+      if (this.state.cancelled) reject(new UploadAbortedError())
+      else if (this.waiting.length === 0) resolve()
+      else this.startSenders()
+    })
+  }
+
+  pause(): Promise<void> {
+    this.state.paused = true
+    return new Promise<void>((resolve) => {
+      if (this.senders === 0) resolve()
+      else this.settled.push(resolve)
+    })
+  }
+
+  resume() {
+    this.state.paused = false
+    this.startSenders()
+  }
+
+  cancel() {
+    this.state.cancelled = true
+    this.stopInFlight()
+    if (this.senders === 0) this.outcome?.reject(new UploadAbortedError())
+  }
+
+  private stopInFlight() {
+    this.state.inFlight.forEach(controller => controller.abort())
+  }
+
+  private canSend() {
+    return !this.state.paused && !this.state.cancelled && !this.failed
+  }
+
+  private startSenders() {
+    while (this.outcome && this.senders < this.options.parallel && this.waiting.length > 0 && this.canSend()) {
+      this.senders++
+      this.sender().then(() => this.senderStopped(), (error: unknown) => this.senderStopped(error ?? new Error('A part failed')))
+    }
+  }
 
   /** One of the parallel senders: takes parts until none are left or the pool is paused. */
-  async function sender() {
-    while (!state.paused && !state.cancelled && !failed) {
-      const partNumber = waiting.shift()
+  private async sender() {
+    while (this.canSend()) {
+      const partNumber = this.waiting.shift()
       if (partNumber === undefined) return
       try {
-        await sendWithRetry(partNumber, options, state)
+        await sendWithRetry(partNumber, this.options, this.state)
       }
       catch (error) {
-        waiting.unshift(partNumber)
+        this.waiting.unshift(partNumber)
         // A failure while paused (or a retry a pause gave up): back for the next round.
-        if (!state.cancelled && (state.paused || error instanceof UploadAbortedError)) return
+        if (!this.state.cancelled && (this.state.paused || error instanceof UploadAbortedError)) return
         throw error
       }
     }
   }
 
-  function startSenders() {
-    while (outcome && senders < parallel && waiting.length > 0 && !state.paused && !state.cancelled && !failed) {
-      senders++
-      sender().then(() => senderStopped(), (error: unknown) => senderStopped(error ?? new Error('A part failed')))
-    }
-  }
-
   /** The first final error fails the run (stopping the other parts); the last sender to stop settles it. */
-  function senderStopped(error?: unknown) {
-    senders--
-    if (error !== undefined && !failed) {
-      failed = true
-      stopInFlight()
-      outcome?.reject(error)
+  private senderStopped(error?: unknown) {
+    this.senders--
+    if (error !== undefined && !this.failed) {
+      this.failed = true
+      this.stopInFlight()
+      this.outcome?.reject(error)
     }
-    if (senders > 0) return
-    settled.forEach(resolve => resolve())
-    settled = []
-    if (failed) return
-    if (state.cancelled) outcome?.reject(new UploadAbortedError())
-    else if (waiting.length === 0) outcome?.resolve()
-  }
-
-  return {
-    /** Parts not taken by a sender yet, in order. */
-    waiting: (): readonly number[] => waiting,
-    /** Resolves once every part is sent; rejects with a part's final error, or UploadAbortedError once cancelled. */
-    run() {
-      return new Promise<void>((resolve, reject) => {
-        outcome = { resolve, reject }
-        if (state.cancelled) reject(new UploadAbortedError())
-        else if (waiting.length === 0) resolve()
-        else startSenders()
-      })
-    },
-    /** Takes no new part; resolves once no part is in flight any more (at once when none is). */
-    pause(): Promise<void> {
-      state.paused = true
-      return new Promise<void>((resolve) => {
-        if (senders === 0) resolve()
-        else settled.push(resolve)
-      })
-    },
-    resume() {
-      state.paused = false
-      startSenders()
-    },
-    cancel() {
-      state.cancelled = true
-      stopInFlight()
-      if (senders === 0) outcome?.reject(new UploadAbortedError())
-    },
+    if (this.senders > 0) return
+    this.settled.forEach(resolve => resolve())
+    this.settled = []
+    if (this.failed) return
+    if (this.state.cancelled) this.outcome?.reject(new UploadAbortedError())
+    else if (this.waiting.length === 0) this.outcome?.resolve()
   }
 }
 

@@ -25,6 +25,11 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
   const client = await userWithImage(baseURL)
   const targets = [
     { name: 'GET /__bench/sign (bare)', path: '/__bench/sign', method: 'GET' },
+    // The bare signer plus the profile presign's steps, one more each (bench/server/routes/__bench/split/).
+    { name: 'bare + session', path: '/__bench/split/session', method: 'GET', split: true },
+    { name: 'bare + session + rate limit', path: '/__bench/split/limit', method: 'GET', split: true },
+    { name: 'bare + session + rate limit + storage read', path: '/__bench/split/storage', method: 'GET', split: true },
+    { name: 'bare + session + rate limit + storage read + audit send', path: '/__bench/split/audit', method: 'GET', split: true },
     { name: 'POST /api/user/profile/image', path: '/api/user/profile/image', method: 'POST', body: JSON.stringify({ contentType: 'image/png', fileSize: IMAGE_BYTES }) },
     { name: 'GET /api/user/profile/image', path: '/api/user/profile/image', method: 'GET' },
     // Session check only (cookie cache, no SQL, no signing): separates the cost of authentication from signing.
@@ -56,6 +61,7 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
         requests: result.requests.total,
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
+        ...(target.split ? { split: true } : {}),
       })
     }
   }
