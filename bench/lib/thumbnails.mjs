@@ -2,6 +2,9 @@
 // photos through /uploads (the page makes and sends their previews as people's browsers do), then loads the page
 // afresh in the grid view and sums the image responses it gets from storage. Against it: the originals' bytes, which
 // is what the same grid transferred when every thumbnail was a GET of the full object.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
 import { makePhotos } from '../../tests/support/photos.ts'
@@ -11,8 +14,14 @@ import { BenchClient } from './session.mjs'
 const PHOTOS = 20
 const STORAGE_PATH = '/cdn-cgi/local/r2/s3/'
 
-async function uploadPhotos(page, photos) {
-  await page.getByLabel('Choose files to upload').setInputFiles(photos)
+/** Through files on disk: Playwright takes at most 50 MB of in-memory files per call. */
+async function uploadPhotos(page, photos, folder) {
+  const paths = photos.map((photo) => {
+    const path = join(folder, photo.name)
+    writeFileSync(path, photo.buffer)
+    return path
+  })
+  await page.getByLabel('Choose files to upload').setInputFiles(paths)
   const statuses = page.getByTestId('queue-status')
   for (let index = 0; index < photos.length; index++) {
     await statuses.nth(index).and(page.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: 600_000 })
@@ -42,6 +51,7 @@ async function showGrid(page, count) {
 export async function measureThumbnails(baseURL) {
   const client = await new BenchClient(baseURL).signUp('Thumbnail User')
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  const folder = mkdtempSync(join(tmpdir(), 'gallery-bench-photos-'))
   try {
     // Desktop width, so the page's 20 thumbnails are all in view and every lazy image loads.
     const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 4000 }, extraHTTPHeaders: { 'cf-connecting-ip': client.clientIp } })
@@ -51,7 +61,7 @@ export async function measureThumbnails(baseURL) {
     await page.locator('html[data-hydrated="true"]').waitFor()
     const photos = await makePhotos(page, PHOTOS)
     const before = await workerTotals(baseURL)
-    await uploadPhotos(page, photos)
+    await uploadPhotos(page, photos, folder)
     const after = await workerTotals(baseURL)
     const images = await showGrid(page, PHOTOS)
     const sizes = await Promise.all(images.map(response => response.request().sizes()))
@@ -70,5 +80,6 @@ export async function measureThumbnails(baseURL) {
   }
   finally {
     await browser.close()
+    rmSync(folder, { recursive: true, force: true })
   }
 }

@@ -60,7 +60,8 @@ export const uploadPolicy = {
  */
 export const previewPolicy = {
   contentType: 'image/webp',
-  maxBytes: 64 * 1024,
+  /** 48 KiB: a page of 20 thumbnails then stays under 1 MB with response headers, whatever the photos (docs/benchmarks.md). */
+  maxBytes: 48 * 1024,
   /** Longest side in pixels; smaller images are never scaled up. */
   maxSidePixels: 320,
   /** Upload types a preview may be signed for: those the grid shows as images. */

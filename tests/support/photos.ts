@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 
-// Stand-ins for phone photos, made by the browser itself (no image library in Node): JPEGs with soft gradients, a few
+// Stand-ins for phone photos, made by the browser itself (no image library in Node): JPEGs with soft gradients, many
 // shapes and per-pixel noise like a sensor's, so they weigh what phone photos weigh (about 4–6 MB at 12 MP) and scale
 // down like them. Seeded, so every run makes the same bytes. Used by the E2E suite and the benchmark.
 
@@ -18,10 +18,12 @@ async function makePhoto(page: Page, seed: number, width: number, height: number
     sky.addColorStop(1, `hsl(${360 * random()} 50% 30%)`)
     context.fillStyle = sky
     context.fillRect(0, 0, width, height)
-    for (let shape = 0; shape < 12; shape++) {
+    // A few large shapes and many small ones: detail that survives scaling down to a preview, as a scene's does.
+    for (let shape = 0; shape < 400; shape++) {
+      const scale = shape < 12 ? 4 : 60
       context.fillStyle = `hsl(${360 * random()} ${40 + 40 * random()}% ${30 + 40 * random()}% / 0.6)`
       context.beginPath()
-      context.ellipse(width * random(), height * random(), width * random() / 4, height * random() / 4, random() * Math.PI, 0, 2 * Math.PI)
+      context.ellipse(width * random(), height * random(), width * random() / scale, height * random() / scale, random() * Math.PI, 0, 2 * Math.PI)
       context.fill()
     }
     const pixels = context.getImageData(0, 0, width, height)
