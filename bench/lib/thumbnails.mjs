@@ -39,7 +39,7 @@ async function showGrid(page, count) {
   await page.reload()
   await page.locator('html[data-hydrated="true"]').waitFor()
   const thumbnails = page.getByTestId('thumbnail')
-  await page.waitForFunction(expected => {
+  await page.waitForFunction((expected) => {
     const loaded = [...document.querySelectorAll('[data-testid="thumbnail"]')].filter(img => img.complete && img.naturalWidth > 0)
     return loaded.length === expected
   }, count, { timeout: 120_000 })

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 
 // Stand-ins for phone photos, made by the browser itself (no image library in Node): JPEGs with soft gradients, many
-// shapes and per-pixel noise like a sensor's, so they weigh what phone photos weigh (about 4–6 MB at 12 MP) and scale
+// shapes and per-pixel noise like a sensor's, so they weigh what phone photos weigh (about 5 MB at 12 MP) and scale
 // down like them. Seeded, so every run makes the same bytes. Used by the E2E suite and the benchmark.
 
 export interface Photo { name: string, mimeType: string, buffer: Buffer }

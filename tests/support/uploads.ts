@@ -1,13 +1,17 @@
 import { expect } from 'vitest'
 import { api, type TestUser } from './api'
 import { makePng } from './png'
-import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from './storage'
+import { signedUploadHeaders, type SignedGenericUpload, type SignedPreview, type SignedUpload } from './storage'
 
 // The upload flows as the browser runs them, for the integration suites against the shared test worker: ask for a
 // pre-signed URL, PUT the bytes straight to storage with exactly the signed headers, then tell the app.
 
 /** The PUT a browser sends to a pre-signed URL: the signed headers (or `headers`, to send something else) and the bytes. */
-export function putSigned(signed: SignedUpload, body: BodyInit, { headers = signedUploadHeaders(signed), url = signed.presignedUrl }: { headers?: HeadersInit, url?: string } = {}) {
+export function putSigned(
+  signed: SignedUpload | SignedPreview,
+  body: BodyInit,
+  { headers = 'uploadedBy' in signed ? signedUploadHeaders(signed) : signed.headers, url = signed.presignedUrl }: { headers?: HeadersInit, url?: string } = {},
+) {
   return fetch(url, { method: 'PUT', headers, body })
 }
 
