@@ -4,19 +4,21 @@
 // BENCH_MULTIPART_MIB (size of the large-file run, default 1024; CI's smoke run uses less), BENCH_MULTIPART_RUNS and
 // BENCH_UPLOAD_RUNS (Chromium/curl pairs of the large-file and 100 MiB steps, default 3), BENCH_ONLY=multipart (only
 // the large-file step: its table and targets on stdout, bench/results.json left alone), BENCH_ONLY=sql (only the SQL
-// statements and storage calls per request, the same way).
+// statements and storage calls per request, the same way), BENCH_ONLY=thumbnails (only the bytes to show a page of 20
+// photo thumbnails, the same way).
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { localS3Credentials } from '../scripts/local-storage-credentials.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
-import { checkTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable } from './lib/report.mjs'
+import { checkTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable, thumbnailTable, thumbnailTargets } from './lib/report.mjs'
 import { startBenchServer, waitForAuditQueue } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
 import { measureUpload } from './lib/upload.mjs'
 import { measureProfilePresign } from './lib/versions.mjs'
 import { measureMultipart } from './lib/multipart.mjs'
+import { measureThumbnails } from './lib/thumbnails.mjs'
 
 const port = Number(process.env.BENCH_PORT ?? 8795)
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10)
@@ -30,7 +32,8 @@ const results = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
 }
 const only = process.env.BENCH_ONLY
-if (only !== undefined && only !== 'multipart' && only !== 'sql') throw new Error('BENCH_ONLY can only be "multipart" or "sql"')
+if (only !== undefined && !['multipart', 'sql', 'thumbnails'].includes(only)) throw new Error('BENCH_ONLY can only be "multipart", "sql" or "thumbnails"')
+const thumbnailStep = 'bytes to show a page of 20 photo uploads: previews vs originals (Chromium)'
 const multipartStep = `large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`
 
 if (only === 'multipart') {
@@ -42,6 +45,22 @@ if (only === 'multipart') {
     const targets = multipartTargets(multipart).map(target => ({ enforced: true, ...target }))
     console.log([`Gallery benchmark, large file in parts only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', multipartTable(multipart), '', targetsTable(targets)].join('\n'))
     if (targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1
+  }
+  finally {
+    await server.stop()
+  }
+  process.exit()
+}
+
+if (only === 'thumbnails') {
+  const server = await startBenchServer({ port })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
+  try {
+    step(thumbnailStep)
+    const thumbnails = await measureThumbnails(server.baseURL)
+    const targets = thumbnailTargets(thumbnails).map(target => ({ enforced: true, ...target }))
+    console.log([`Gallery benchmark, thumbnails only, ${results.date}`, '', thumbnailTable(thumbnails), '', targetsTable(targets)].join('\n'))
+    if (targets.some(({ met }) => !met)) process.exitCode = 1
   }
   finally {
     await server.stop()
@@ -88,6 +107,9 @@ try {
   await drainAuditQueue()
   step(multipartStep)
   results.multipart = await measureMultipart(server.baseURL, { ...localS3Credentials(), endpoint: server.storageEndpoint })
+  await drainAuditQueue()
+  step(thumbnailStep)
+  results.thumbnails = await measureThumbnails(server.baseURL)
 }
 finally {
   await server.stop()

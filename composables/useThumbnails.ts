@@ -1,11 +1,13 @@
-interface SignedGet { url: string, expiresAt: number }
+/** `thumbnail`: the small preview stored beside the image, else the original; `full`: always the original. */
+interface SignedGet { thumbnail: string, full: string, expiresAt: number }
 
 /** Re-sign a little before expiry, so an image that starts loading late still has a valid URL. */
 const EXPIRY_MARGIN_MS = 60_000
 
 /**
  * GET URLs for the image uploads in `items`, signed in batches (one request per page of new items, never one per
- * image). The <img> elements load them lazily; a failed batch leaves those items with their type icon.
+ * image). The grid's <img> elements load the previews lazily (an upload without one, the original); the full-size
+ * preview dialog loads the original only when opened. A failed batch leaves those items with their type icon.
  */
 export function useThumbnails(items: Ref<UploadView[]>) {
   const urls = ref(new Map<string, SignedGet>())
@@ -16,7 +18,9 @@ export function useThumbnails(items: Ref<UploadView[]>) {
     try {
       const signedAt = Date.now()
       const { items: signed, expiresIn } = await $fetch('/api/uploads/download-urls', { method: 'POST', body: { ids } })
-      for (const { id, downloadUrl } of signed) urls.value.set(id, { url: downloadUrl, expiresAt: signedAt + expiresIn * 1000 })
+      for (const { id, downloadUrl, thumbnailUrl } of signed) {
+        urls.value.set(id, { thumbnail: thumbnailUrl ?? downloadUrl, full: downloadUrl, expiresAt: signedAt + expiresIn * 1000 })
+      }
     }
     catch {
       // Thumbnails are a convenience: the list stays usable with icons.
@@ -49,5 +53,8 @@ export function useThumbnails(items: Ref<UploadView[]>) {
   })
   onBeforeUnmount(() => clearInterval(timer))
 
-  return { thumbnailUrl: (id: string) => urls.value.get(id)?.url ?? null }
+  return {
+    thumbnailUrl: (id: string) => urls.value.get(id)?.thumbnail ?? null,
+    fullImageUrl: (id: string) => urls.value.get(id)?.full ?? null,
+  }
 }

@@ -66,6 +66,8 @@ export const upload = pgTable('upload', {
   /** Large files only: storage's multipart upload id while `pending`, and the size of every part but the last. */
   multipartId: text('multipart_id'),
   partSize: bigint('part_size', { mode: 'number' }),
+  /** Bytes of the checked preview stored at `<key>.preview.webp` (shared/utils/upload-contract.ts), null when none. */
+  previewSize: integer('preview_size'),
 }, table => [
   index('upload_owner_listing_idx').on(table.ownerId, table.status, table.createdAt.desc()),
   index('upload_pending_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'pending'`),

@@ -38,7 +38,8 @@ export function createMultipartApi({ fetch = $fetch, retry }: MultipartApiOption
       if (statusOf(error) !== 404 && statusOf(error) !== 410) throw error
       return null
     }),
-    create: (body: { filename: string, contentType: string, fileSize: number }) => fetch('/api/uploads/multipart', { method: 'POST', body }),
+    create: (body: { filename: string, contentType: string, fileSize: number, preview?: { contentType: string, fileSize: number } }) =>
+      fetch('/api/uploads/multipart', { method: 'POST', body }),
     sign: async (id: string, partNumbers: number[]) =>
       (await fetch(`/api/uploads/multipart/${id}/parts`, { method: 'POST', body: { partNumbers } })).parts,
     /** Reports finished parts, retrying: until it succeeds their ETags live only in the browser. */

@@ -6,6 +6,7 @@
 // ListParts, which the local endpoint does not implement; see docs/architecture.md, "Upload in parts".
 import { multipartPartCount, multipartPartLength, multipartPolicy } from '#shared/utils/policy'
 import { UploadAbortedError, putPart } from './directUpload'
+import { previewRequest, putPreview } from './imagePreview'
 import { createMultipartApi, type MultipartApi } from './multipartApi'
 import { createPartProgress, createPartRecorder, createPartSigner } from './multipartParts'
 import { createResumeStore, type ResumeStore } from './multipartResumeStore'
@@ -35,6 +36,8 @@ export const isLargeFile = (file: Pick<File, 'size'>) => file.size >= multipartP
 export interface MultipartUploadOptions {
   file: File
   contentType: string
+  /** The image's WebP preview, sent beside a new upload (not on resuming one, which had its chance). */
+  preview?: Blob | null
   /** Must be the reactive object the queue renders: its methods are filled in here. */
   control: MultipartControl
   onProgress: (fraction: number) => void
@@ -50,7 +53,7 @@ export interface MultipartUploadOptions {
 }
 
 /** The upload to send into: an earlier one of the same file (if the person resumes it) or a new one. */
-interface Chosen { id: string, partSize: number, finished: Map<number, string>, recorded: Set<number> }
+interface Chosen { id: string, partSize: number, finished: Map<number, string>, recorded: Set<number>, previewSent?: Promise<boolean> }
 
 /** Uploads `file` in parts and completes it; resolves with the committed upload as the list shows it. */
 export function startMultipartUpload(options: MultipartUploadOptions) {
@@ -88,6 +91,8 @@ export function startMultipartUpload(options: MultipartUploadOptions) {
     if (cancelled) throw new UploadAbortedError()
     sending = sendParts(options, api, store, chosen, () => cancelled)
     await sending.done
+    // The completion records the preview only if it is stored by then.
+    await chosen.previewSent
     options.onCompleting?.()
     const upload = await api.complete(chosen.id)
     store.forget(file, chosen.id)
@@ -130,9 +135,10 @@ async function chooseUpload(options: MultipartUploadOptions, api: MultipartApi, 
     store.forget(file, earlier.id)
     await api.abort(earlier.id)
   }
-  const created = await api.create({ filename: file.name, contentType: options.contentType, fileSize: file.size })
+  const created = await api.create({ filename: file.name, contentType: options.contentType, fileSize: file.size, preview: previewRequest(options.preview) })
   store.remember(file, created.id)
-  return { id: created.id, partSize: created.partSize, finished: new Map(), recorded: new Set() }
+  const previewSent = 'preview' in created ? putPreview(created.preview, options.preview) : undefined
+  return { id: created.id, partSize: created.partSize, finished: new Map(), recorded: new Set(), previewSent }
 }
 
 /** Sends the parts storage does not have yet and reports them all; `done` settles once the server has every ETag. */

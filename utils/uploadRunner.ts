@@ -4,6 +4,7 @@ import type { SignedGenericUpload } from '#shared/utils/upload-contract'
 import { apiErrorMessage } from './apiError'
 import type { UploadView } from './apiTypes'
 import { type DirectUpload, UploadAbortedError, directUpload } from './directUpload'
+import { makePreview, previewRequest, putPreview } from './imagePreview'
 import { isLargeFile, startMultipartUpload, type MultipartControl } from './multipartUpload'
 import { isRetryableUploadError, uploadContentType, uploadProblem } from './uploadChecks'
 
@@ -19,6 +20,8 @@ export interface QueuedUpload {
   error: string | null
   /** False when trying again cannot help (empty file, refused type, too large, over quota): no Retry then. */
   retryable: boolean
+  /** The WebP preview sent beside an image (null: none); made once, before the first signing. */
+  preview?: Blob | null
   /** Large files only: pause/resume and the offer to resume an earlier upload. */
   multipart?: MultipartControl
 }
@@ -80,9 +83,10 @@ async function sendAndVerify(item: QueuedUpload, context: UploadRunContext) {
 async function send(item: QueuedUpload, context: UploadRunContext) {
   Object.assign(item, { status: 'signing', progress: 0 })
   if (!item.signed || item.signed.validUntil <= Date.now()) {
+    if (item.preview === undefined) item.preview = await makePreview(item.file, uploadContentType(item.file))
     const upload = await context.fetch('/api/uploads/pre-signed-url', {
       method: 'POST',
-      body: { filename: item.file.name, contentType: uploadContentType(item.file), fileSize: item.file.size },
+      body: { filename: item.file.name, contentType: uploadContentType(item.file), fileSize: item.file.size, preview: previewRequest(item.preview) },
     })
     // A minute short of the real expiry, so a retry never starts on a URL about to lapse.
     item.signed = { upload, validUntil: Date.now() + (upload.expiresIn - 60) * 1000 }
@@ -91,8 +95,11 @@ async function send(item: QueuedUpload, context: UploadRunContext) {
   if (context.cancelRequested.has(item.localId)) throw new UploadAbortedError()
   item.status = 'uploading'
   const upload = directUpload(item.signed.upload, item.file, fraction => (item.progress = fraction))
+  // Beside the file, and settled before /complete, which records the preview only if it is stored by then.
+  const previewSent = putPreview(item.signed.upload.preview, item.preview)
   context.inFlight.set(item.localId, upload)
   await upload.done
+  await previewSent
   context.inFlight.delete(item.localId)
   item.uploadedId = item.signed.upload.uploadId
 }
@@ -101,9 +108,11 @@ async function send(item: QueuedUpload, context: UploadRunContext) {
 async function sendInParts(item: QueuedUpload, context: UploadRunContext) {
   Object.assign(item, { status: 'signing', progress: 0 })
   item.multipart = { paused: false, pausing: false, uploadId: null, offer: null, partsSent: 0, pause: () => {}, resume: () => {}, decide: () => {} }
+  if (item.preview === undefined) item.preview = await makePreview(item.file, uploadContentType(item.file))
   const upload = startMultipartUpload({
     file: item.file,
     contentType: uploadContentType(item.file),
+    preview: item.preview,
     control: item.multipart, // read back from the reactive entry, so the queue sees its changes
     onProgress: fraction => Object.assign(item, { status: 'uploading', progress: fraction }),
     onReserved: () => void context.refreshUsage(),

@@ -50,12 +50,35 @@ export function multipartTable(multipart) {
   ])].join('\n')
 }
 
+/** "1 MB" as people read it: decimal, the stricter of the two. */
+const THUMBNAIL_PAGE_TARGET_BYTES = 1_000_000
+
+export function thumbnailTargets(thumbnails) {
+  if (!thumbnails) return []
+  const { photos, previewTransferBytes, originalBytes, previewRequests, withPreview, workerPayloadBytes } = thumbnails
+  return [
+    { target: `bytes to show a page of ${photos} photo thumbnails ≤ 1 MB, every one a preview (${previewTransferBytes} B; the originals: ${originalBytes} B)`, met: previewTransferBytes <= THUMBNAIL_PAGE_TARGET_BYTES && previewRequests === photos && withPreview === photos },
+    { target: `payload bytes through the Worker for ${photos} photos and their previews: 0`, met: workerPayloadBytes === 0 },
+  ]
+}
+
+export function thumbnailTable(thumbnails) {
+  const mb = bytes => `${(bytes / 1e6).toFixed(2)} MB`
+  return [`### A page of ${thumbnails.photos} photo uploads in the grid (Chromium, loaded afresh)`, '', table(['figure', 'value'], [
+    ['originals (what the grid transferred when thumbnails were the full objects)', `${thumbnails.originalBytes} B (${mb(thumbnails.originalBytes)}; largest ${mb(thumbnails.largestOriginalBytes)})`],
+    ['previews: image bodies / with response headers', `${thumbnails.previewBodyBytes} B / ${thumbnails.previewTransferBytes} B (${mb(thumbnails.previewTransferBytes)})`],
+    ['image requests to storage (of them previews) / uploads with a preview recorded', `${thumbnails.imageRequests} (${thumbnails.previewRequests}) / ${thumbnails.withPreview}`],
+    ['originals ÷ previews', `${(thumbnails.originalBytes / thumbnails.previewTransferBytes).toFixed(0)}×`],
+    ['payload bytes through the Worker (photos and previews uploaded)', thumbnails.workerPayloadBytes],
+  ])].join('\n')
+}
+
 export function sqlTable(sqlStatements) {
   return table(['endpoint', 'SQL before the response', 'SQL after the response', 'storage calls before the response'],
     sqlStatements.map(row => [row.endpoint, row.criticalPath, row.afterResponse, row.storageCalls]))
 }
 
-export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload, profileHistory, multipart }) {
+export function checkTargets({ bundle, sqlStatements, throughput, throughputRunSeconds, upload, profileHistory, multipart, thumbnails }) {
   const statements = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.criticalPath
   const after = label => sqlStatements.find(row => row.endpoint.startsWith(label))?.afterResponse
   return [
@@ -68,6 +91,7 @@ export function checkTargets({ bundle, sqlStatements, throughput, throughputRunS
     { target: 'repeat profile presign: 0 SQL statements after the response (audit through the queue)', met: after('POST /api/user/profile/image (repeat)') === 0 && after('GET /api/user/profile/image') === 0 },
     ...ratioTargets(throughput, throughputRunSeconds >= MIN_ENFORCED_RUN_SECONDS),
     ...multipartTargets(multipart),
+    ...thumbnailTargets(thumbnails),
   ].map(target => ({ enforced: true, ...target }))
 }
 
@@ -76,7 +100,7 @@ export function targetsTable(targets, throughputRunSeconds) {
   return ['### Targets', '', table(['target', 'result'], targets.map(target => [target.target, result(target)]))].join('\n')
 }
 
-export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, profileHistory, multipart, targets }) {
+export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, profileHistory, multipart, thumbnails, targets }) {
   const out = []
   out.push(`Gallery benchmark, ${date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; workerd via wrangler dev, PostgreSQL on 127.0.0.1`)
   out.push('', '### Throughput and latency (autocannon)', '')
@@ -104,6 +128,7 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
     profileHistory.map(row => [row.keepVersions, `${row.changedMedianMs} (${row.changedSql})`, `${row.unchangedMedianMs} (${row.unchangedSql})`,
       `${row.load.requestsPerSecond}, ${row.load.p50Ms}/${row.load.p99Ms}`, row.workerPayloadBytes])))
   if (multipart) out.push('', multipartTable(multipart))
+  if (thumbnails) out.push('', thumbnailTable(thumbnails))
   out.push('', '### Worker bundle (wrangler deploy --dry-run --outdir)', '')
   out.push(table(['files', 'raw', 'gzip', 'target', 'wrangler says'], [[
     bundle.files.join(', '), `${(bundle.rawBytes / KiB).toFixed(1)} KiB`, `${(bundle.gzipBytes / KiB).toFixed(1)} KiB`,

@@ -4,19 +4,21 @@ import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 interface OrphanRow { key: string, tombstone: boolean, multipartId: string | null }
 
 /**
- * The storage keys an account owns: its uploads (any status), its profile image, what lives next to it and every
+ * The storage keys an account owns: its uploads (any status) with their previews, its profile image, what lives next to it and every
  * earlier image (listed in storage, so a copy whose row was never written goes too). A key that an upload URL may
  * still write gets a tombstone rather than a delete; an unfinished multipart upload is aborted.
  */
 async function accountObjects(db: Database, bucket: R2Bucket, userId: string): Promise<OrphanRow[]> {
   const [owner] = await db.select({ image: tables.user.image }).from(tables.user).where(eq(tables.user.id, userId))
-  const uploads = await db.select({ key: tables.upload.key, status: tables.upload.status, multipartId: tables.upload.multipartId, expiresAt: tables.upload.expiresAt })
-    .from(tables.upload).where(eq(tables.upload.ownerId, userId))
-  const rows: OrphanRow[] = uploads.map(upload => ({
+  const uploads = await db.select({
+    key: tables.upload.key, status: tables.upload.status, multipartId: tables.upload.multipartId, expiresAt: tables.upload.expiresAt,
+    contentType: tables.upload.contentType, declaredSize: tables.upload.declaredSize,
+  }).from(tables.upload).where(eq(tables.upload.ownerId, userId))
+  const rows: OrphanRow[] = uploads.flatMap(upload => [{
     key: upload.key,
     tombstone: !upload.multipartId && upload.expiresAt > orphanCutoff(),
     multipartId: upload.status === 'pending' ? upload.multipartId : null,
-  }))
+  }, ...previewRows(upload)])
   if (owner?.image) {
     rows.push({ key: owner.image, tombstone: true, multipartId: null })
     for (const key of [...profileImageCompanionKeys(owner.image), ...await versionObjectKeys(bucket, owner.image)]) {
@@ -24,6 +26,12 @@ async function accountObjects(db: Database, bucket: R2Bucket, userId: string): P
     }
   }
   return rows
+}
+
+/** An image upload's preview key: always a single write-once PUT, so tombstoned while its URL may be valid. */
+function previewRows(upload: { key: string, contentType: string, declaredSize: number, expiresAt: Date }): OrphanRow[] {
+  if (!wantsPreview(upload.contentType, upload.declaredSize)) return []
+  return [{ key: previewKeyOf(upload.key), tombstone: upload.expiresAt > orphanCutoff(), multipartId: null }]
 }
 
 const logFailure = (event: string, keys: number, error: unknown) =>

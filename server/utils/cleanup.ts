@@ -8,7 +8,7 @@ const UNCOMMITTED = ['pending', 'deleted'] as const
 
 /**
  * Deletes generic uploads whose URL expired more than a margin ago without being committed (`pending`), and the
- * tombstones of deleted ones (`deleted`, including those whose object delete failed), with their objects and unfinished
+ * tombstones of deleted ones (`deleted`, including those whose object delete failed), with their objects, previews and unfinished
  * multipart uploads, a batch at a time until none are left or the time budget is spent. Objects go first: should that fail, the rows are still
  * there for the next run. Past the cutoff no URL can write and /complete refuses, so nothing can be committed in
  * between.
@@ -37,7 +37,8 @@ export async function cleanupOrphanedUploads(db: Database, bucket: R2Bucket, now
         })
       }
     }
-    await bucket.delete(batch.map(row => row.key))
+    // Each with its preview key: deleting one that was never written costs nothing, and no lookup is needed.
+    await bucket.delete(batch.flatMap(row => [row.key, previewKeyOf(row.key)]))
     const done = batch.filter(row => !abortFailed.includes(row.id)).map(row => row.id)
     const removed = done.length === 0
       ? []

@@ -182,9 +182,11 @@ export async function abortMultipart(bucket: GalleryEnv['GALLERY'], key: string,
 /**
  * Removes what storage may hold for an upload. In parts: the unfinished multipart upload (the abort ends every part
  * URL), then the object a /complete may have assembled just before. A single PUT: its write-once URL could write an
- * empty key again, so while that URL is valid a tombstone holds the key (the cleanup deletes it after expiry).
+ * empty key again, so while that URL is valid a tombstone holds the key (the cleanup deletes it after expiry). The
+ * preview beside it goes the same way.
  */
-export async function discardStoredUpload(bucket: GalleryEnv['GALLERY'], upload: { key: string, multipartId: string | null, expiresAt: Date }): Promise<void> {
+export async function discardStoredUpload(bucket: GalleryEnv['GALLERY'], upload: Parameters<typeof discardStoredPreview>[1] & { multipartId: string | null }): Promise<void> {
+  await discardStoredPreview(bucket, upload)
   if (upload.multipartId) {
     await abortMultipart(bucket, upload.key, upload.multipartId)
     await bucket.delete(upload.key)

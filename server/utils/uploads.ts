@@ -2,6 +2,7 @@ import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
 import { FILE_TYPES, uploadPolicy } from '../../shared/utils/policy'
 import { storedImageMatches } from './image-sniff'
+import { storedPreviewSize } from './previews'
 import { normaliseFilename } from './metadata'
 
 const SAFE_EXTENSION = /^[a-z0-9]{1,10}$/
@@ -40,6 +41,8 @@ export function toUploadView(row: UploadRow) {
     status: row.status,
     createdAt: row.createdAt.toISOString(),
     committedAt: row.committedAt?.toISOString() ?? null,
+    /** A checked preview is stored beside the object (thumbnails load it instead of the original). */
+    hasPreview: row.previewSize !== null,
   }
 }
 
@@ -108,8 +111,9 @@ export async function commitVerifiedUpload(db: Database, bucket: R2Bucket, uploa
     const name = FILE_TYPES[upload.contentType]?.shortName ?? upload.contentType
     throw createError({ statusCode: 409, message: `Upload cannot be completed: the file's content is not a valid ${name} image, so it was discarded` })
   }
+  const previewSize = await storedPreviewSize(bucket, upload)
   const commit = (client: Pick<Database, 'update'>) => client.update(tables.upload)
-    .set({ status: 'committed', committedAt: new Date(), multipartId: null })
+    .set({ status: 'committed', committedAt: new Date(), multipartId: null, previewSize })
     .where(and(eq(tables.upload.id, upload.id), eq(tables.upload.ownerId, upload.ownerId), eq(tables.upload.status, 'pending'), gt(tables.upload.expiresAt, orphanCutoff())))
     .returning()
   // In parts, one transaction: a commit whose answer is lost has dropped its part rows too, and a parallel commit

@@ -61,6 +61,25 @@ export const uploadPolicy = {
   undoDeleteMs: 6_000,
 } as const
 
+/**
+ * The small WebP the browser makes of an image upload and stores beside it, which the grid shows instead of the
+ * original. Files no larger than `maxBytes` get none: the original already costs no more than a preview would.
+ */
+export const previewPolicy = {
+  contentType: 'image/webp',
+  /** 48 KiB: a page of 20 thumbnails then stays under 1 MB with response headers, whatever the photos (docs/benchmarks.md). */
+  maxBytes: 48 * 1024,
+  /** Longest side in pixels; smaller images are never scaled up. */
+  maxSidePixels: 320,
+  /** Upload types a preview may be signed for: those the grid shows as images. */
+  sourceContentTypes: uploadPolicy.thumbnailContentTypes,
+} as const
+
+/** Whether an upload of this type and size gets a preview. */
+export function wantsPreview(contentType: string, fileSize: number): boolean {
+  return (previewPolicy.sourceContentTypes as readonly string[]).includes(contentType) && fileSize > previewPolicy.maxBytes
+}
+
 /** Types people commonly try that the app refuses, with the names they know, so no message shows MIME jargon. */
 const REFUSED_TYPE_NAMES: Record<string, string> = {
   'application/x-ms-dos-executable': 'Windows program',

@@ -1,7 +1,7 @@
 // The zod schemas of every request body, query and route parameter: the server validates with them, the browser and
 // the tests can build requests against them.
 import { z } from 'zod'
-import { multipartPolicy, profileImagePolicy, uploadPolicy } from './policy'
+import { multipartPolicy, previewPolicy, profileImagePolicy, uploadPolicy, wantsPreview } from './policy'
 
 /** C0 and C1 control characters (CR, LF, NUL, …): never allowed in names or header values. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -43,12 +43,30 @@ export const profileUpdateSchema = z.strictObject({
     .refine(name => !CONTROL_CHARACTERS.test(name), 'must not contain control characters'),
 })
 
-/** `POST /api/uploads/pre-signed-url` */
-export const uploadRequestSchema = z.object({
+/** The optional `preview` of an upload request: the WebP the browser made, announced by type and exact size. */
+export const previewRequestSchema = z.object({
+  contentType: z.literal(previewPolicy.contentType, `must be ${previewPolicy.contentType}`),
+  fileSize: fileSizeSchema(previewPolicy.maxBytes),
+})
+
+const uploadRequestFields = {
   filename: filenameSchema(uploadPolicy.maxFilenameLength).refine(name => name.trim().length > 0, 'must not be empty'),
   contentType: z.enum(uploadPolicy.contentTypes, 'is not an allowed file type'),
   fileSize: fileSizeSchema(uploadPolicy.maxBytes),
-})
+  preview: previewRequestSchema.optional(),
+}
+
+/** A preview only for an image the grid shows, and only when it is smaller than the original (see previewPolicy). */
+function previewFitsUpload(request: { contentType: string, fileSize: number, preview?: unknown }) {
+  return request.preview === undefined || wantsPreview(request.contentType, request.fileSize)
+}
+const PREVIEW_REFUSED = {
+  path: ['preview'],
+  message: `only an image (${previewPolicy.sourceContentTypes.join(', ')}) larger than ${previewPolicy.maxBytes} bytes can have a preview`,
+}
+
+/** `POST /api/uploads/pre-signed-url` */
+export const uploadRequestSchema = z.object(uploadRequestFields).refine(previewFitsUpload, PREVIEW_REFUSED)
 
 /** `GET /api/uploads?limit=&offset=` */
 export const uploadListQuerySchema = z.object({
@@ -69,9 +87,10 @@ export const uploadIdParamsSchema = z.object({
 })
 
 /** `POST /api/uploads/multipart`: as a single upload, up to the multipart limit. */
-export const multipartUploadRequestSchema = uploadRequestSchema.extend({
+export const multipartUploadRequestSchema = z.object({
+  ...uploadRequestFields,
   fileSize: fileSizeSchema(multipartPolicy.maxBytes),
-})
+}).refine(previewFitsUpload, PREVIEW_REFUSED)
 
 /** `GET /api/uploads/multipart?limit=`: the caller's unfinished uploads in parts. */
 export const pendingMultipartListQuerySchema = z.object({

@@ -42,9 +42,35 @@ export interface SignedUpload extends UploadMetadataValues {
   headers: Record<string, string>
 }
 
-/** A generic upload's answer also names the pending row that `/complete` commits. */
+/**
+ * The upload's preview: a pre-signed, write-once PUT of exactly `fileSize` bytes of `contentType` to `key`, sent with
+ * exactly `headers`.
+ */
+export interface SignedPreview {
+  presignedUrl: string
+  key: string
+  contentType: string
+  fileSize: number
+  expiresIn: number
+  headers: Record<string, string>
+}
+
+/**
+ * A generic upload's answer also names the pending row that `/complete` commits, and carries `preview` when the
+ * request asked for one.
+ */
 export interface SignedGenericUpload extends SignedUpload {
   uploadId: string
+  preview?: SignedPreview
+}
+
+/**
+ * Where an upload's preview lives: beside the object, its key derived from the object's. Derived, not stored, so
+ * every path that removes a key (delete, tombstone, account deletion, cleanup) finds the preview without a lookup;
+ * the second dot means it can never be another upload's `<uuid>.<ext>` key.
+ */
+export function previewKeyOf(key: string): string {
+  return `${key}.preview.webp`
 }
 
 /** The metadata keyed as storage keeps it, for the signer and for comparing with a stored object. */

@@ -2,4 +2,4 @@
 export { localS3Credentials } from '../../scripts/local-storage-credentials.mjs'
 
 /** The upload contract exactly as the app uses it: the headers the browser sends and the signed answer's type. */
-export { signedUploadHeaders, uploadMetadata, type SignedGenericUpload, type SignedUpload } from '../../shared/utils/upload-contract'
+export { signedUploadHeaders, uploadMetadata, type SignedGenericUpload, type SignedPreview, type SignedUpload } from '../../shared/utils/upload-contract'

@@ -1,17 +1,22 @@
 import { expect } from 'vitest'
 import { api, type TestUser } from './api'
-import { signedUploadHeaders, type SignedGenericUpload, type SignedUpload } from './storage'
+import { makePng } from './png'
+import { signedUploadHeaders, type SignedGenericUpload, type SignedPreview, type SignedUpload } from './storage'
 
 // The upload flows as the browser runs them, for the integration suites against the shared test worker: ask for a
 // pre-signed URL, PUT the bytes straight to storage with exactly the signed headers, then tell the app.
 
 /** The PUT a browser sends to a pre-signed URL: the signed headers (or `headers`, to send something else) and the bytes. */
-export function putSigned(signed: SignedUpload, body: BodyInit, { headers = signedUploadHeaders(signed), url = signed.presignedUrl }: { headers?: HeadersInit, url?: string } = {}) {
+export function putSigned(
+  signed: SignedUpload | SignedPreview,
+  body: BodyInit,
+  { headers = 'uploadedBy' in signed ? signedUploadHeaders(signed) : signed.headers, url = signed.presignedUrl }: { headers?: HeadersInit, url?: string } = {},
+) {
   return fetch(url, { method: 'PUT', headers, body })
 }
 
 /** POST /api/uploads/pre-signed-url, which must answer 200 (the body is shown when it does not). */
-export async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number }) {
+export async function requestUpload(user: TestUser, body: { filename: string, contentType: string, fileSize: number, preview?: { contentType: string, fileSize: number } }) {
   const response = await api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: body })
   expect(response.status, await response.clone().text()).toBe(200)
   return await response.json() as SignedGenericUpload
@@ -85,3 +90,25 @@ export async function sendParts(user: TestUser, upload: MultipartUpload, bytes: 
 
 /** POST /api/uploads/multipart/:id/complete. */
 export const completeMultipart = (user: TestUser, id: string) => api(`/api/uploads/multipart/${id}/complete`, { method: 'POST', cookie: user.cookie })
+
+/** A "photo" of `size` bytes: a real PNG's first bytes (so the server's sniff sees a PNG), then filler. */
+export function photoBytes(size: number): Buffer<ArrayBuffer> {
+  const png = makePng(4, [200, 120, 40])
+  return Buffer.concat([png, Buffer.alloc(size - png.length, 0x5A)])
+}
+
+/** `size` bytes that sniff as WebP (a RIFF/WEBP header, then filler): what a browser's preview looks like to the server. */
+export function webpBytes(size: number): Buffer<ArrayBuffer> {
+  const bytes = Buffer.alloc(size, 0x11)
+  bytes.write('RIFF', 0, 'ascii')
+  bytes.writeUInt32LE(size - 8, 4)
+  bytes.write('WEBPVP8L', 8, 'ascii')
+  return bytes
+}
+
+/** An image upload signed with a preview of `preview.length` bytes (both answer 200); nothing sent yet. */
+export async function requestUploadWithPreview(user: TestUser, filename: string, photo: Uint8Array, preview: Uint8Array, contentType = 'image/png') {
+  const signed = await requestUpload(user, { filename, contentType, fileSize: photo.length, preview: { contentType: 'image/webp', fileSize: preview.length } })
+  expect(signed.preview, 'the answer signs a preview').toBeDefined()
+  return signed as SignedGenericUpload & { preview: NonNullable<SignedGenericUpload['preview']> }
+}

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm'
 
 /**
- * Download URLs for a page of the caller's uploads in one round trip (the gallery's thumbnails). Ids that are not the
- * caller's committed uploads (another user's, deleted, unknown) are left out of `items`, never an error.
+ * Download URLs for a page of the caller's uploads in one round trip (the gallery's thumbnails and full-size previews),
+ * plus `thumbnailUrl` for the small preview stored beside an image (null without one). Ids that are not the caller's
+ * committed uploads (another user's, deleted, unknown) are left out of `items`, never an error.
  */
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
@@ -15,6 +16,7 @@ export default defineEventHandler(async (event) => {
   const items = await Promise.all(rows.map(async upload => ({
     id: upload.id,
     downloadUrl: await signer.presignGet({ key: upload.key, contentDisposition: attachmentDisposition(upload.originalFilename) }),
+    thumbnailUrl: upload.previewSize === null ? null : await signer.presignGet({ key: previewKeyOf(upload.key) }),
   })))
   for (const upload of rows) {
     recordPresignEvent(event, { userId: user.id, action: 'get', key: upload.key, filename: upload.originalFilename, incidental: true, contentType: upload.contentType, size: upload.declaredSize })

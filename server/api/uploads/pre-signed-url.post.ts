@@ -1,7 +1,7 @@
 export default defineEventHandler(async (event): Promise<SignedGenericUpload> => {
   const user = await requireUser(event)
   await enforceRateLimit(event, 'uploadUrls', user.id)
-  const { filename: rawFilename, contentType, fileSize } = await readValidatedJson(event, uploadRequestSchema)
+  const { filename: rawFilename, contentType, fileSize, preview } = await readValidatedJson(event, uploadRequestSchema)
 
   const id = crypto.randomUUID()
   const filename = normaliseFilename(rawFilename, uploadPolicy.fallbackExtension)
@@ -15,5 +15,7 @@ export default defineEventHandler(async (event): Promise<SignedGenericUpload> =>
     declaredSize: fileSize,
     expiresAt: new Date(Date.now() + storageConfig.uploadUrlTtlSeconds * 1000),
   })
-  return { ...await signUpload(event, { key, contentType, fileSize, filename, userId: user.id, condition: { ifNoneMatch: '*' } }), uploadId: id }
+  const signed = await signUpload(event, { key, contentType, fileSize, filename, userId: user.id, condition: { ifNoneMatch: '*' } })
+  if (!preview) return { ...signed, uploadId: id }
+  return { ...signed, uploadId: id, preview: await signPreview(event, { key, filename, userId: user.id, preview }) }
 })

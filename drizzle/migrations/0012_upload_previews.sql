@@ -1,0 +1,1 @@
+ALTER TABLE "upload" ADD COLUMN "preview_size" integer;
