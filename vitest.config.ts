@@ -10,6 +10,18 @@ const tooling = [
   'tests/integration/deploy-bundle.test.ts',
 ]
 
+// Tests that hold a table lock and count the worker's connections waiting on it: a file running beside them could add
+// waiters of its own, so they run after the others, one file at a time, on a worker of their own.
+const lockCounting = ['tests/integration/profile-image-versions.test.ts']
+
+const integration = {
+  include: ['tests/integration/**/*.test.ts'],
+  globalSetup: ['tests/support/global-setup.ts'],
+  // Sized for a 2-core machine with both cores busy elsewhere (CI shares it): twice what a loaded run measured.
+  testTimeout: 60_000,
+  hookTimeout: 300_000,
+}
+
 export default defineConfig({
   // The app's utils/ import the contract as Nuxt spells it.
   resolve: { alias: { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
@@ -21,14 +33,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          ...integration,
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
-          exclude: tooling,
-          globalSetup: ['tests/support/global-setup.ts'],
-          // Sized for a 2-core machine with both cores busy elsewhere (CI shares it): twice what a loaded run measured.
-          testTimeout: 60_000,
-          hookTimeout: 300_000,
+          exclude: [...tooling, ...lockCounting],
+          // The files mostly wait on the worker and Postgres, so three at a time keep 2 cores busy (Vitest's default
+          // here is one). Each test signs up users of its own; the cleanup runs it triggers only touch expired rows.
+          maxWorkers: 3,
         },
+      },
+      {
+        extends: true,
+        test: { ...integration, name: 'integration-locks', include: lockCounting, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       // The tooling, after a build (`npm run test:tooling`): no globalSetup, since no test here uses its worker.
       {

@@ -162,7 +162,7 @@ describe('Better Auth while Postgres is down', () => {
       await blocker.query('lock table "user", "session" in access exclusive mode')
       const responses = Promise.all([signIn(), signUp(), getSession()])
       const waiting = async () => Number((await sql<{ count: string }>(`select count(*) from pg_stat_activity
-        where application_name = 'gallery-worker' and wait_event_type = 'Lock'`))[0]!.count)
+        where application_name = 'gallery-worker' and wait_event_type = 'Lock' and datname = current_database()`))[0]!.count)
       await expect.poll(waiting, { timeout: 8000 }).toBe(3)
       await proxy.stop()
       cut = true

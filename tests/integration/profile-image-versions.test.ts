@@ -178,7 +178,7 @@ describe('keeping earlier profile images', () => {
       const presigns = Promise.all(Array.from({ length: 10 }, () =>
         api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: { contentType: 'image/png', fileSize: 10, originalFilename: 'x.png' } })))
       const waiting = async () => Number((await sql<{ count: string }>(`select count(*) from pg_stat_activity
-        where application_name = 'gallery-worker' and wait_event_type = 'Lock'`))[0]!.count)
+        where application_name = 'gallery-worker' and wait_event_type = 'Lock' and datname = current_database()`))[0]!.count)
       await expect.poll(waiting, { timeout: 30_000 }).toBeGreaterThanOrEqual(10)
       await blocker.query('commit')
       responses = await presigns
@@ -274,7 +274,7 @@ describe('keeping earlier profile images', () => {
       await blocker.query('lock table profile_image_version in share mode')
       const restoring = restore(user, first!.id)
       const waiting = async () => Number((await sql<{ count: string }>(`select count(*) from pg_stat_activity
-        where application_name = 'gallery-worker' and wait_event_type = 'Lock'`))[0]!.count)
+        where application_name = 'gallery-worker' and wait_event_type = 'Lock' and datname = current_database()`))[0]!.count)
       await expect.poll(waiting, { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
       await put(third, image(3), 412)
       await blocker.query('commit')
