@@ -13,19 +13,24 @@ test('photo thumbnails load their small previews, never the originals; the full-
   const statuses = page.getByTestId('queue-status')
   for (let i = 0; i < photos.length; i++) await expect(statuses.nth(i)).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
 
-  // A fresh page in the grid: every image it loads from storage, with the bytes each response carried.
+  // A fresh page in the grid: every image it loads from storage, with the bytes each response carried. The grid this
+  // page shows first must be done loading, or a late answer of its own would be counted as the fresh page's.
   await page.getByRole('button', { name: 'Grid view' }).click()
+  const thumbnails = page.getByTestId('thumbnail')
+  const allDecoded = async () => {
+    await expect(thumbnails).toHaveCount(photos.length)
+    for (const thumbnail of await thumbnails.all()) {
+      await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0)).toBe(previewPolicy.maxSidePixels)
+    }
+  }
+  await allDecoded()
   const images: Response[] = []
   page.on('response', (response) => {
     if (response.request().resourceType() === 'image' && new URL(response.url()).pathname.startsWith(STORAGE_PATH)) images.push(response)
   })
   await page.reload()
   await page.locator('html[data-hydrated="true"]').waitFor()
-  const thumbnails = page.getByTestId('thumbnail')
-  await expect(thumbnails).toHaveCount(photos.length)
-  for (const thumbnail of await thumbnails.all()) {
-    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0)).toBe(previewPolicy.maxSidePixels)
-  }
+  await allDecoded()
 
   expect(images.map(response => new URL(response.url()).pathname)).toEqual(photos.map(() => expect.stringMatching(/\.jpg\.preview\.webp$/)))
   const sizes = await Promise.all(images.map(async response => (await response.request().sizes()).responseBodySize))
