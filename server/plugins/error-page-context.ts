@@ -9,6 +9,9 @@ export default defineNitroPlugin((nitroApp) => {
     const env = (globalThis as { __env__?: GalleryEnv }).__env__
     if (event.context.cloudflare || !env || !event.path.startsWith('/__nuxt_error')) return
     const context = { waitUntil: (promise: Promise<unknown>) => event.waitUntil(promise), passThroughOnException: () => {} }
-    event.context.cloudflare = { env, context: context as unknown as ExecutionContext, request: toWebRequest(event) }
+    const cloudflare = { env, context: context as unknown as ExecutionContext, request: toWebRequest(event) }
+    event.context.cloudflare = cloudflare
+    // Nitro hands only `_platform` on to the page's own internal requests (the session lookup).
+    Object.assign(event.context, { _platform: { cloudflare } })
   })
 })
