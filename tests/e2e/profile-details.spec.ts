@@ -53,3 +53,18 @@ test('an empty sign-up form names every missing field; offline, errors say so in
   await expect(page.getByText('Something went wrong')).toHaveCount(0)
   await page.context().setOffline(false)
 })
+
+test('after Restore, focus is on the restored image, now in use, not on the page', async ({ signedInPage: page }) => {
+  for (const [name, colour] of [['first.png', [255, 0, 0]], ['second.png', [0, 0, 255]]] as const) {
+    await page.getByLabel('Choose a profile image').setInputFiles({ name, mimeType: 'image/png', buffer: makePng(3, [...colour]) })
+    await confirmCrop(page)
+    await expect(page.getByTestId('avatar-filename')).toHaveText(new RegExp(`^${name.replace('.png', '')}\\.(webp|jpg)$`))
+  }
+  const history = page.getByTestId('profile-image-history')
+  const restore = history.getByRole('button', { name: /^Restore first\./ })
+  await restore.focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('avatar-filename')).toHaveText(/^first\./)
+  await expect(history.getByTestId('history-item').first()).toBeFocused()
+  await expect(history.getByTestId('history-item').first().getByRole('img', { name: /^Current image first\./ })).toBeVisible()
+})
