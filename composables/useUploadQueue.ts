@@ -48,8 +48,9 @@ export function useUploadQueue(options: { committed: (upload: UploadView) => voi
       // A failed upload dismissed for good: nothing will complete it, so its reservation goes too.
       if (item?.status === 'failed') void releaseReservation(item, context)
     },
+    /** Uploaded and cancelled rows go; failures stay to be read, retried or dismissed. */
     clearFinished() {
-      queue.value = queue.value.filter(item => item.status !== 'done')
+      queue.value = queue.value.filter(item => item.status !== 'done' && item.status !== 'cancelled')
     },
   }
 }

@@ -89,3 +89,39 @@ test('at 320 px no page scrolls sideways and Sign out is whole and works', async
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page).toHaveURL(/\/login$/)
 })
+
+test('an unknown address is a 404 page with the header and a way home; JSON clients keep their 404 JSON', async ({ page, account }) => {
+  for (const path of ['/nope', '/uploads/abc']) {
+    const html = await page.request.get(path, { headers: { Accept: 'text/html' } })
+    expect(html.status(), path).toBe(404)
+    expect(await html.text(), path).toContain('Page not found')
+    const json = await page.request.get(path, { headers: { Accept: 'application/json' } })
+    expect(json.status(), path).toBe(404)
+    expect(json.headers()['content-type'], path).toContain('application/json')
+  }
+
+  // The document itself answers 404 (Chromium reports that status on the console: expected here).
+  const problems = watchConsole(page)
+  const expectNotFoundPage = async (path: string) => {
+    expect((await page.goto(path))!.status(), path).toBe(404)
+    await page.locator('html[data-hydrated="true"]').waitFor()
+    await expect(page, path).toHaveTitle('Page not found · Gallery')
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found')
+    await expect(page.getByTestId('error-page')).toContainText('There is no page at this address')
+    await expect(page.locator('header').getByRole('link', { name: 'Gallery', exact: true })).toBeVisible()
+  }
+  await expectNotFoundPage('/nope')
+  await expect(page.locator('header').getByRole('link', { name: 'Create account' })).toBeVisible()
+  await page.getByRole('link', { name: 'Go to the home page' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByTestId('pitch')).toBeVisible()
+
+  // Signed in, the header is the signed-in one and its links leave the error page.
+  await signUpThroughUI(page, account)
+  await expectNotFoundPage('/uploads/abc')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await page.locator('header').getByRole('link', { name: 'Uploads', exact: true }).click()
+  await expect(page).toHaveURL(/\/uploads$/)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Uploads')
+  expect(problems.filter(problem => !/status of 404 .*\/(nope|uploads\/abc)\)$/.test(problem))).toEqual([])
+})

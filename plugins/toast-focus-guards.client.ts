@@ -1,0 +1,4 @@
+// See utils/toastFocusGuards.ts.
+export default defineNuxtPlugin(() => {
+  watchToastFocusGuards(document.body)
+})
