@@ -18,10 +18,6 @@ export function useProfileImage() {
   }))
   const limits = profileImagePolicy
   const loading = ref(false)
-  const uploading = ref(false)
-  const progress = ref(0)
-  let inFlight: DirectUpload | null = null
-  let cancelRequested = false
 
   function show(next: Omit<ProfileImageState, 'status'> & { status: 'none' | 'ready' }) {
     if (state.value.displayUrl && state.value.displayUrl !== next.displayUrl) URL.revokeObjectURL(state.value.displayUrl)
@@ -40,6 +36,28 @@ export function useProfileImage() {
     }
   }
 
+  const { uploading, progress, upload, cancel } = profileImageSender(async () => {
+    notifyActivityChanged()
+    await load({ force: true })
+  })
+
+  /** By default the removed image is kept among the earlier ones; `allVersions` deletes those too. */
+  async function remove({ allVersions = false } = {}) {
+    await $fetch('/api/user/profile/image', { method: 'DELETE', query: allVersions ? { versions: 'all' } : undefined })
+    notifyActivityChanged()
+    show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
+  }
+
+  return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove }
+}
+
+/** Sends one prepared image at a time, with progress and cancel; `sent` runs once storage has answered. */
+function profileImageSender(sent: () => Promise<void>) {
+  const uploading = ref(false)
+  const progress = ref(0)
+  let inFlight: DirectUpload | null = null
+  let cancelRequested = false
+
   /** `file` is the prepared (cropped, shrunk) image: the upload limit applies to it, not to the original. */
   async function upload(file: File) {
     const problem = profileImageProblem(file)
@@ -53,8 +71,7 @@ export function useProfileImage() {
         started: (sending) => { inFlight = sending },
         onProgress: fraction => (progress.value = fraction),
       })
-      notifyActivityChanged()
-      await load({ force: true })
+      await sent()
       if (refusal) throw refusal
     }
     finally {
@@ -68,14 +85,7 @@ export function useProfileImage() {
     inFlight?.abort()
   }
 
-  /** By default the removed image is kept among the earlier ones; `allVersions` deletes those too. */
-  async function remove({ allVersions = false } = {}) {
-    await $fetch('/api/user/profile/image', { method: 'DELETE', query: allVersions ? { versions: 'all' } : undefined })
-    notifyActivityChanged()
-    show({ status: 'none', displayUrl: null, downloadUrl: null, filename: null, expiresAt: 0 })
-  }
-
-  return { state: readonly(state), loading, uploading, progress, limits, load, upload, cancel, remove }
+  return { uploading, progress, upload, cancel }
 }
 
 /** The current profile image, downloaded: the key is stable, so the URL path never changes and is revalidated (ETag). */
