@@ -31,8 +31,8 @@ export type UploadCondition = { ifNoneMatch: '*' } | { ifMatch: string }
 /** Every header an upload sends by name, lower-case: what the bucket's CORS rule must allow (r2/cors.json). */
 export const UPLOAD_REQUEST_HEADERS = ['content-type', ...Object.values(UPLOAD_METADATA_HEADERS), ...Object.values(UPLOAD_CONDITION_HEADERS)]
 
-/** The answer to every pre-signed PUT request: the URL and exactly the values that were signed into it. */
-export interface SignedUpload extends UploadMetadataValues {
+/** A pre-signed, write-once PUT of exactly `fileSize` bytes of `contentType` to `key`. */
+interface SignedPut {
   presignedUrl: string
   key: string
   contentType: string
@@ -42,18 +42,11 @@ export interface SignedUpload extends UploadMetadataValues {
   headers: Record<string, string>
 }
 
-/**
- * The upload's preview: a pre-signed, write-once PUT of exactly `fileSize` bytes of `contentType` to `key`, sent with
- * exactly `headers`.
- */
-export interface SignedPreview {
-  presignedUrl: string
-  key: string
-  contentType: string
-  fileSize: number
-  expiresIn: number
-  headers: Record<string, string>
-}
+/** The answer to every pre-signed PUT request: the URL and exactly the values that were signed into it. */
+export interface SignedUpload extends UploadMetadataValues, SignedPut {}
+
+/** The upload's preview, stored beside it. */
+export type SignedPreview = SignedPut
 
 /**
  * A generic upload's answer also names the pending row that `/complete` commits, and carries `preview` when the
