@@ -5,13 +5,13 @@
 // BENCH_UPLOAD_RUNS (Chromium/curl pairs of the large-file and 100 MiB steps, default 3), BENCH_ONLY=multipart (only
 // the large-file step: its table and targets on stdout, bench/results.json left alone), BENCH_ONLY=sql (only the SQL
 // statements and storage calls per request, the same way), BENCH_ONLY=thumbnails (only the bytes to show a page of 20
-// photo thumbnails, the same way).
+// photo thumbnails, the same way), BENCH_ONLY=load (only the load runs with the signing path's split, the same way).
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { localS3Credentials } from '../scripts/local-storage-credentials.mjs'
 import { measureBundle } from './lib/bundle.mjs'
 import { measureThroughput } from './lib/http.mjs'
-import { checkTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable, thumbnailTable, thumbnailTargets } from './lib/report.mjs'
+import { checkTargets, loadTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable, throughputTable, thumbnailTable, thumbnailTargets } from './lib/report.mjs'
 import { startBenchServer, waitForAuditQueue } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
 import { countConsumerStatements, countStatements } from './lib/sql.mjs'
@@ -32,18 +32,17 @@ const results = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
 }
 const only = process.env.BENCH_ONLY
-if (only !== undefined && !['multipart', 'sql', 'thumbnails'].includes(only)) throw new Error('BENCH_ONLY can only be "multipart", "sql" or "thumbnails"')
+if (only !== undefined && !['multipart', 'sql', 'thumbnails', 'load'].includes(only)) throw new Error('BENCH_ONLY can only be "multipart", "sql", "thumbnails" or "load"')
 const thumbnailStep = 'bytes to show a page of 20 photo uploads: previews vs originals (Chromium)'
 const multipartStep = `large file in parts (${process.env.BENCH_MULTIPART_MIB ?? 1024} MiB): Chromium vs curl, then a reload at half and resume`
 
-if (only === 'multipart') {
+/** One step alone on its own bench server: its table and targets on stdout, bench/results.json left alone. */
+async function runAlone(label, measure) {
   const server = await startBenchServer({ port })
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
   try {
-    step(multipartStep)
-    const multipart = await measureMultipart(server.baseURL, { ...localS3Credentials(), endpoint: server.storageEndpoint })
-    const targets = multipartTargets(multipart).map(target => ({ enforced: true, ...target }))
-    console.log([`Gallery benchmark, large file in parts only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', multipartTable(multipart), '', targetsTable(targets)].join('\n'))
+    const { tables, targets = [] } = await measure(server)
+    console.log([`Gallery benchmark, ${label} only, ${results.date} — ${results.machine.cpu}, ${results.machine.cores} cores`, '', ...tables, '', targetsTable(targets, durationSeconds)].join('\n'))
     if (targets.some(({ met, enforced }) => !met && enforced)) process.exitCode = 1
   }
   finally {
@@ -52,34 +51,28 @@ if (only === 'multipart') {
   process.exit()
 }
 
-if (only === 'thumbnails') {
-  const server = await startBenchServer({ port })
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
-  try {
+const alone = {
+  multipart: () => runAlone('large file in parts', async (server) => {
+    step(multipartStep)
+    const multipart = await measureMultipart(server.baseURL, { ...localS3Credentials(), endpoint: server.storageEndpoint })
+    return { tables: [multipartTable(multipart)], targets: multipartTargets(multipart).map(target => ({ enforced: true, ...target })) }
+  }),
+  thumbnails: () => runAlone('thumbnails', async (server) => {
     step(thumbnailStep)
     const thumbnails = await measureThumbnails(server.baseURL)
-    const targets = thumbnailTargets(thumbnails).map(target => ({ enforced: true, ...target }))
-    console.log([`Gallery benchmark, thumbnails only, ${results.date}`, '', thumbnailTable(thumbnails), '', targetsTable(targets)].join('\n'))
-    if (targets.some(({ met }) => !met)) process.exitCode = 1
-  }
-  finally {
-    await server.stop()
-  }
-  process.exit()
-}
-
-if (only === 'sql') {
-  const server = await startBenchServer({ port })
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.stop().finally(() => process.exit(130)))
-  try {
+    return { tables: [thumbnailTable(thumbnails)], targets: thumbnailTargets(thumbnails).map(target => ({ enforced: true, ...target })) }
+  }),
+  sql: () => runAlone('SQL and storage calls', async (server) => {
     step('SQL statements and storage calls per request')
-    console.log([`Gallery benchmark, SQL and storage calls only, ${results.date}`, '', sqlTable(await countStatements(server.baseURL))].join('\n'))
-  }
-  finally {
-    await server.stop()
-  }
-  process.exit()
+    return { tables: [sqlTable(await countStatements(server.baseURL))] }
+  }),
+  load: () => runAlone('load and its split', async (server) => {
+    step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
+    const throughput = await measureThroughput(server.baseURL, { durationSeconds })
+    return { tables: [throughputTable(throughput)], targets: loadTargets(throughput, durationSeconds) }
+  }),
 }
+if (only !== undefined) await alone[only]()
 
 step('worker bundle (wrangler deploy --dry-run)')
 results.bundle = measureBundle()
