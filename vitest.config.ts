@@ -10,9 +10,10 @@ const tooling = [
   'tests/integration/deploy-bundle.test.ts',
 ]
 
-// Tests that hold a table lock and count the worker's connections waiting on it: a file running beside them could add
-// waiters of its own, so they run after the others, one file at a time, on a worker of their own.
-const lockCounting = ['tests/integration/profile-image-versions.test.ts']
+// Files whose assertions another file running beside them could upset, so they run after the others, one at a time,
+// on a worker of their own: one holds a table lock and counts the connections waiting on it; the other looks at rows
+// aged past the cleanup cutoff, which any file's cleanup run (it sweeps the whole database) would remove.
+const runAlone = ['tests/integration/profile-image-versions.test.ts', 'tests/integration/uploads.test.ts']
 
 const integration = {
   include: ['tests/integration/**/*.test.ts'],
@@ -35,15 +36,15 @@ export default defineConfig({
         test: {
           ...integration,
           name: 'integration',
-          exclude: [...tooling, ...lockCounting],
+          exclude: [...tooling, ...runAlone],
           // The files mostly wait on the worker and Postgres, so three at a time keep 2 cores busy (Vitest's default
-          // here is one). Each test signs up users of its own; the cleanup runs it triggers only touch expired rows.
+          // here is one). Each test signs up users of its own.
           maxWorkers: 3,
         },
       },
       {
         extends: true,
-        test: { ...integration, name: 'integration-locks', include: lockCounting, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: { ...integration, name: 'integration-alone', include: runAlone, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       // The tooling, after a build (`npm run test:tooling`): no globalSetup, since no test here uses its worker.
       {

@@ -51,14 +51,26 @@ export function previewMismatch(object: Pick<R2Object, 'size' | 'httpMetadata' |
  */
 export async function storedPreviewSize(bucket: R2Bucket, upload: Pick<UploadRow, 'key' | 'ownerId' | 'contentType' | 'declaredSize'>): Promise<number | null> {
   if (!wantsPreview(upload.contentType, upload.declaredSize)) return null
-  const key = previewKeyOf(upload.key)
+  return checkedPreviewSize(bucket, previewKeyOf(upload.key), upload.ownerId).catch((error: unknown) => {
+    // Storage failing here costs the thumbnail, not the upload: the grid shows the original instead.
+    console.warn(JSON.stringify({ event: 'uploads.preview_unchecked', error: error instanceof Error ? error.name : 'unknown' }))
+    return null
+  })
+}
+
+async function checkedPreviewSize(bucket: R2Bucket, key: string, ownerId: string): Promise<number | null> {
   const object = await bucket.head(key)
   if (!object) return null
-  const mismatch = previewMismatch(object, upload.ownerId)
+  const mismatch = previewMismatch(object, ownerId)
   if (!mismatch && await storedImageMatches(bucket, key, previewPolicy.contentType, object.size)) return object.size
   console.warn(JSON.stringify({ event: 'uploads.preview_refused', reason: mismatch ?? 'bytes are not WebP' }))
   await bucket.delete(key)
   return null
+}
+
+/** Whether removing the upload leaves a preview tombstone that only its row leads the cleanup to. */
+export function leavesPreviewTombstone(upload: { contentType: string, declaredSize: number, expiresAt: Date }): boolean {
+  return wantsPreview(upload.contentType, upload.declaredSize) && upload.expiresAt > orphanCutoff()
 }
 
 /**
@@ -68,6 +80,6 @@ export async function storedPreviewSize(bucket: R2Bucket, upload: Pick<UploadRow
 export async function discardStoredPreview(bucket: R2Bucket, upload: { key: string, contentType: string, declaredSize: number, expiresAt: Date }): Promise<void> {
   if (!wantsPreview(upload.contentType, upload.declaredSize)) return
   const key = previewKeyOf(upload.key)
-  if (upload.expiresAt > orphanCutoff()) await putTombstone(bucket, key, 'deleted')
+  if (leavesPreviewTombstone(upload)) await putTombstone(bucket, key, 'deleted')
   else await bucket.delete(key)
 }

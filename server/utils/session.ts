@@ -17,7 +17,8 @@ async function verifiedSessionToken(event: H3Event, secret: string, secure: bool
   if (!signed || dot < 1) return null
   const token = signed.slice(0, dot)
   const signature = signed.slice(dot + 1)
-  if (signature.length !== 44 || !signature.endsWith('=')) return null
+  // Standard base64 only, as Better Auth reads it (its HMAC helper would also take the URL-safe alphabet).
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(signature)) return null
   return await createHMAC('SHA-256', 'base64').verify(secret, token, signature).catch(() => false) ? token : null
 }
 

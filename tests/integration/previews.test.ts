@@ -208,6 +208,22 @@ describe('removing previews with their uploads', () => {
     expect(await storedAt(signed.key)).toBeNull()
   })
 
+  it('discarding an image upload in parts keeps its row until the cleanup has removed the preview\'s tombstone', async () => {
+    const user = await signUp()
+    const response = await presign(user, { filename: 'big.png', contentType: 'image/png', fileSize: 6 * MiB, preview: { contentType: 'image/webp', fileSize: PREVIEW.length } }, '/api/uploads/multipart')
+    const upload = await response.json() as MultipartUpload & { preview: { key: string, presignedUrl: string, headers: Record<string, string> } }
+    expect(await status(api(`/api/uploads/multipart/${upload.id}`, { method: 'DELETE', cookie: user.cookie }))).toBe(200)
+    expect(await storedAt(upload.preview.key)).toEqual({ kind: 'tombstone', reason: 'deleted' })
+    expect(await status(fetch(upload.preview.presignedUrl, { method: 'PUT', headers: upload.preview.headers, body: PREVIEW }))).toBe(412)
+    expect(await sql('select status from upload where id = $1', [upload.id])).toEqual([{ status: 'deleted' }])
+    expect((await (await api('/api/uploads/usage', { cookie: user.cookie })).json()).usedBytes).toBe(0)
+
+    await sql(`update upload set expires_at = now() - interval '2 days' where id = $1`, [upload.id])
+    await runCleanup()
+    await expect.poll(() => storedAt(upload.preview.key), { timeout: 30_000 }).toBeNull()
+    await expect.poll(async () => sql('select id from upload where id = $1', [upload.id]), { timeout: 30_000 }).toEqual([])
+  })
+
   it('a delete past the URL\'s lifetime removes the preview at once', async () => {
     const user = await signUp()
     const signed = await committedWithPreview(user)

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { api, signUp, sql, updatedCookie } from '../support/api'
+import { api, signUp, sql, updatedCookie, withoutSessionCache } from '../support/api'
 import { readCookieCache, signCookieCache, withCookieCache, withTamperedTokenSignature } from '../support/session'
 
 const sessionDataCookies = (response: Response) => response.headers.getSetCookie().filter(line => line.includes('session_data='))
@@ -72,6 +72,8 @@ describe('session check from the cookie cache', () => {
     const signOut = await api('/api/auth/sign-out', { method: 'POST', cookie: user.cookie, json: {} })
     expect(signOut.status).toBe(200)
     expect(await profileName(updatedCookie(user.cookie, signOut))).toBe(401)
+    // The old token without a cache cookie goes to the database, where the session no longer is.
+    expect(await profileName(withoutSessionCache(user.cookie))).toBe(401)
   })
 })
 

@@ -13,8 +13,9 @@ export default defineEventHandler(async (event) => {
     .where(and(where, eq(tables.upload.status, 'pending'))).returning({ id: tables.upload.id })
   if (!tombstone) throw createError(UPLOAD_NOT_FOUND)
   await discardStoredUpload(useEnv(event).GALLERY, upload)
-  // Once aborted, no part URL can write anything, so the row can go at once.
-  await db.delete(tables.upload).where(where)
+  // Once aborted, no part URL can write anything, so the row can go at once, unless a preview URL still can: then the
+  // deleted row stays until the cleanup removes the preview's tombstone after expiry.
+  if (!leavesPreviewTombstone(upload)) await db.delete(tables.upload).where(where)
   recordPresignEvent(event, { userId: user.id, action: 'delete', key: upload.key, filename: upload.originalFilename, contentType: upload.contentType, size: upload.declaredSize })
   return { id: upload.id, aborted: true }
 })
