@@ -8,6 +8,8 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     const env = (globalThis as { __env__?: GalleryEnv }).__env__
     if (event.context.cloudflare || !env || !event.path.startsWith('/__nuxt_error')) return
+    // Nothing hands this internal request's waitUntil to the Worker's context, so work deferred here (the database
+    // connection's release) is not kept alive past the answer; the page itself needs none.
     const context = { waitUntil: (promise: Promise<unknown>) => event.waitUntil(promise), passThroughOnException: () => {} }
     const cloudflare = { env, context: context as unknown as ExecutionContext, request: toWebRequest(event) }
     event.context.cloudflare = cloudflare

@@ -61,7 +61,7 @@ function createAuth(db: Database, env: GalleryEnv, event: H3Event) {
       // "Delete account" on /profile: the password is re-entered (hooks.before insists); storage goes first.
       deleteUser: { enabled: true, beforeDelete: user => releaseAccountStorage(db, env.GALLERY, user.id) },
     },
-    session: { cookieCache: { enabled: true, maxAge: authConfig.sessionCacheSeconds } },
+    session: { cookieCache: { enabled: true, maxAge: authConfig.sessionCacheSeconds, ...authConfig.sessionCache } },
     plugins: [sessionCachePlugin(event)],
     advanced: { ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] } },
     // Its default logger prints whole errors, and with them the values of a failed query (see log-redaction.ts).

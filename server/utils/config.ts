@@ -9,6 +9,8 @@ export const authConfig = {
    * costs no SQL. It is also how long a session revoked elsewhere (sign-out on another device) keeps working.
    */
   sessionCacheSeconds: 300,
+  /** How the snapshot is written; server/utils/session.ts reads it the same way without a Better Auth instance. */
+  sessionCache: { strategy: 'compact', version: '1' },
 } as const
 
 export const requestConfig = {

@@ -34,7 +34,7 @@ export async function sessionFromCookieCache(event: H3Event): Promise<SessionWit
   const secure = usesSecureCookies(event, env)
   const token = await verifiedSessionToken(event, secret, secure)
   if (!token) return null
-  const cached = await getCookieCache(event.headers, { secret, isSecure: secure, version: '1' }).catch(() => null)
+  const cached = await getCookieCache(event.headers, { secret, isSecure: secure, ...authConfig.sessionCache }).catch(() => null)
   if (!cached || cached.session.token !== token) return null
   const { session, user } = cached
   return {
