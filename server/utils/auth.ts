@@ -106,13 +106,11 @@ export function useBetterAuth(event: H3Event): Auth {
   return event.context.auth
 }
 
-const SESSION_COOKIES = ['better-auth.session_token', '__Secure-better-auth.session_token']
-
 export async function requireUser(event: H3Event) {
   const cookies = parseCookies(event)
   // No cookie, no session: answer without opening a database connection.
-  if (!SESSION_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
-  const session = await sessionFromCookieCache(event) ?? await sessionFromBetterAuth(event)
+  if (!SESSION_TOKEN_COOKIES.some(name => cookies[name])) throw createError({ statusCode: 401, message: 'Sign in to continue' })
+  const session = await sessionFromCookieCache(event, cookies) ?? await sessionFromBetterAuth(event)
   if (!session) throw createError({ statusCode: 401, message: 'Sign in to continue' })
   event.context.session = session
   return session.user

@@ -2,7 +2,7 @@ import type { H3Event } from 'h3'
 import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import { previewPolicy, wantsPreview } from '../../shared/utils/policy'
 import { previewKeyOf, signedUploadHeaders, uploadMetadata, UPLOAD_METADATA_KEYS, type SignedPreview } from '../../shared/utils/upload-contract'
-import { storedImageMatches } from './image-sniff'
+import { IMAGE_SNIFF_BYTES, imageBytesMatch } from './image-sniff'
 import { putTombstone } from './tombstone'
 
 // An image upload's preview: a small WebP the browser makes and PUTs beside the object (`<key>.preview.webp`), so the
@@ -58,11 +58,12 @@ export async function storedPreviewSize(bucket: R2Bucket, upload: Pick<UploadRow
   })
 }
 
+/** One ranged GET, as readProfileImage reads its key: the metadata and the first bytes in a single storage call. */
 async function checkedPreviewSize(bucket: R2Bucket, key: string, ownerId: string): Promise<number | null> {
-  const object = await bucket.head(key)
+  const object = await bucket.get(key, { range: { offset: 0, length: IMAGE_SNIFF_BYTES } })
   if (!object) return null
   const mismatch = previewMismatch(object, ownerId)
-  if (!mismatch && await storedImageMatches(bucket, key, previewPolicy.contentType, object.size)) return object.size
+  if (!mismatch && imageBytesMatch(previewPolicy.contentType, new Uint8Array(await object.arrayBuffer()))) return object.size
   console.warn(JSON.stringify({ event: 'uploads.preview_refused', reason: mismatch ?? 'bytes are not WebP' }))
   await bucket.delete(key)
   return null

@@ -4,6 +4,9 @@ import { getCookieCache } from 'better-auth/cookies'
 import type { SessionWithUser } from './auth'
 
 const SECURE_PREFIX = '__Secure-'
+const SESSION_TOKEN_COOKIE = 'better-auth.session_token'
+/** The token cookie under either name Better Auth may give it. */
+export const SESSION_TOKEN_COOKIES = [SESSION_TOKEN_COOKIE, `${SECURE_PREFIX}${SESSION_TOKEN_COOKIE}`]
 
 /** Better Auth names its cookies `__Secure-…` exactly when its base URL is https (Workers never set NODE_ENV). */
 function usesSecureCookies(event: H3Event, env: GalleryEnv): boolean {
@@ -11,8 +14,8 @@ function usesSecureCookies(event: H3Event, env: GalleryEnv): boolean {
 }
 
 /** The session token from its signed cookie (`<token>.<base64 HMAC>`), or null when missing or not signed by us. */
-async function verifiedSessionToken(event: H3Event, secret: string, secure: boolean): Promise<string | null> {
-  const signed = parseCookies(event)[`${secure ? SECURE_PREFIX : ''}better-auth.session_token`]
+async function verifiedSessionToken(cookies: Record<string, string>, secret: string, secure: boolean): Promise<string | null> {
+  const signed = cookies[`${secure ? SECURE_PREFIX : ''}${SESSION_TOKEN_COOKIE}`]
   const dot = signed?.lastIndexOf('.') ?? -1
   if (!signed || dot < 1) return null
   const token = signed.slice(0, dot)
@@ -27,12 +30,12 @@ async function verifiedSessionToken(event: H3Event, secret: string, secure: bool
  * the signed token cookie and the signed cache cookie must both verify, name the same session and be unexpired.
  * Null sends the caller to the full getSession, which also handles (and clears) a bad or stale cache cookie.
  */
-export async function sessionFromCookieCache(event: H3Event): Promise<SessionWithUser | null> {
+export async function sessionFromCookieCache(event: H3Event, cookies: Record<string, string>): Promise<SessionWithUser | null> {
   const env = useEnv(event)
   const secret = env.BETTER_AUTH_SECRET
   if (!secret) return null
   const secure = usesSecureCookies(event, env)
-  const token = await verifiedSessionToken(event, secret, secure)
+  const token = await verifiedSessionToken(cookies, secret, secure)
   if (!token) return null
   const cached = await getCookieCache(event.headers, { secret, isSecure: secure, ...authConfig.sessionCache }).catch(() => null)
   if (!cached || cached.session.token !== token) return null
