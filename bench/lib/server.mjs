@@ -58,7 +58,7 @@ export async function startBenchServer({ port, vars = {} }) {
       config: BENCH_WORKER_CONFIG,
       logLevel: 'warn', // one log line per request would measure wrangler's logging
       stdio: ['ignore', 'pipe', 'pipe'],
-      vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1', ...vars },
+      vars: { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), GALLERY_BENCH: '1', RATE_LIMIT_OVERRIDE: String(UNLIMITED), ...vars },
     })
     // Two sources into one file: neither may end it, or a late write to the other throws.
     const log = createWriteStream(logFile)

@@ -23,6 +23,8 @@ export interface GalleryEnv extends Omit<WorkerEnv, 'AUDIT_QUEUE' | 'AUDIT_DLQ'>
   R2_S3_ENDPOINT?: string
   /** Overrides profileImageConfig.keepVersions (a whole number, 0 = no history). */
   PROFILE_IMAGE_KEEP_VERSIONS?: string
+  /** Every limiter's limit per period when the bindings were declared with another than rateLimitConfig's (the benchmark raises them): must match their `simple.limit`. */
+  RATE_LIMIT_OVERRIDE?: string
 }
 
 export function useEnv(event: H3Event): GalleryEnv {
