@@ -1,6 +1,8 @@
 import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
-import type { H3Event } from 'h3'
+import { createError, type H3Event } from 'h3'
 import { eq, sql } from 'drizzle-orm'
+import { IMAGE_SNIFF_BYTES, imageBytesMatch } from './image-sniff'
+import { ACCOUNT_GONE, TOMBSTONE_BODY, tombstoneMetadata, tombstoneReason } from './tombstone'
 
 /**
  * The user's stable profile-image key: assigned once, in one statement, so parallel first uploads agree on it.
@@ -59,19 +61,52 @@ export interface ProfileImageOnKey {
   rejectedType: string | null
 }
 
+// Object versions (one per write, never reused) whose first bytes this isolate has read and found to be their signed
+// image type: a later read of the same version needs only the metadata. Bounded, oldest dropped first.
+const checkedImageVersions = new Map<string, string>()
+const MAX_CHECKED_IMAGES = 10_000
+
+function rememberCheckedImage(key: string, version: string): void {
+  checkedImageVersions.delete(key)
+  if (checkedImageVersions.size >= MAX_CHECKED_IMAGES) checkedImageVersions.delete(checkedImageVersions.keys().next().value!)
+  checkedImageVersions.set(key, version)
+}
+
+const NOTHING_ON_KEY: ProfileImageOnKey = { stored: null, image: null, rejectedType: null }
+
+/** What the key holds, from its metadata alone when it is a tombstone or a version already checked here; else undefined. */
+async function readKnownProfileImage(bucket: R2Bucket, key: string): Promise<ProfileImageOnKey | undefined> {
+  const object = await bucket.head(key)
+  if (!object) return NOTHING_ON_KEY
+  const reason = tombstoneReason(object)
+  if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
+  if (reason) return { stored: object, image: null, rejectedType: null }
+  if (checkedImageVersions.get(key) === object.version) return { stored: object, image: object, rejectedType: null }
+  return undefined
+}
+
 /**
- * Reads what the stable key holds with one ranged GET: metadata and the first bytes, sniffed against the signed type,
- * so bytes PUT without /confirm are never served, kept or restored. A deleted account's key answers 401.
+ * Reads what the stable key holds: metadata and the first bytes (one ranged GET), sniffed against the signed type, so
+ * bytes PUT without /confirm are never served, kept or restored. A version this isolate has checked before costs a
+ * HEAD instead (cheaper than the GET, as no bytes are read). A deleted account's key answers 401.
  */
 export async function readProfileImage(bucket: R2Bucket, key: string): Promise<ProfileImageOnKey> {
+  // A key never checked here goes straight to the GET; a HEAD would only come first.
+  if (checkedImageVersions.has(key)) {
+    const known = await readKnownProfileImage(bucket, key)
+    if (known) return known
+  }
   for (let attempt = 1; ; attempt++) {
     const object = await bucket.get(key, { range: { offset: 0, length: IMAGE_SNIFF_BYTES } })
-    if (!object) return { stored: null, image: null, rejectedType: null }
+    if (!object) return NOTHING_ON_KEY
     const bytes = new Uint8Array(await object.arrayBuffer())
     const reason = tombstoneReason(object)
     if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
     if (reason) return { stored: object, image: null, rejectedType: null }
-    if (object.size > 0 && imageBytesMatch(object.httpMetadata?.contentType ?? '', bytes)) return { stored: object, image: object, rejectedType: null }
+    if (object.size > 0 && imageBytesMatch(object.httpMetadata?.contentType ?? '', bytes)) {
+      rememberCheckedImage(key, object.version)
+      return { stored: object, image: object, rejectedType: null }
+    }
     // Only these bytes: an upload that landed since the read is read again rather than overwritten.
     const tombstone = await bucket.put(key, TOMBSTONE_BODY, { customMetadata: tombstoneMetadata('removed'), onlyIf: { etagMatches: object.etag } })
     if (tombstone) return { stored: tombstone, image: null, rejectedType: object.httpMetadata?.contentType ?? 'unknown' }
