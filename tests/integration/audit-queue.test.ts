@@ -25,6 +25,19 @@ describe('the audit queue', () => {
     expect(activity.items).toMatchObject([{ action: 'put', key }])
   })
 
+  it('writes every event of concurrent signing requests, sent to the queue together', async () => {
+    const [first, second] = await Promise.all([signUp('Busy'), signUp('Beside')])
+    const presign = (user: typeof first) => api('/api/uploads/pre-signed-url', { method: 'POST', cookie: user.cookie, json: { filename: 'a.txt', contentType: 'text/plain', fileSize: 5 } })
+    const responses = await Promise.all([...Array.from({ length: 12 }, () => presign(first)), ...Array.from({ length: 5 }, () => presign(second))])
+    expect(responses.map(response => response.status)).toEqual(Array(17).fill(200))
+    const keysOf = async (list: Response[]) => Promise.all(list.map(async response => (await response.json() as { key: string }).key))
+    const [firstKeys, secondKeys] = await Promise.all([keysOf(responses.slice(0, 12)), keysOf(responses.slice(12))])
+    await expect.poll(async () => (await rowsOf(first.id)).length, { timeout: 30_000 }).toBe(12)
+    await expect.poll(async () => (await rowsOf(second.id)).length, { timeout: 30_000 }).toBe(5)
+    expect((await rowsOf(first.id)).map(row => row.key).sort()).toEqual(firstKeys.sort())
+    expect((await rowsOf(second.id)).map(row => row.key).sort()).toEqual(secondKeys.sort())
+  })
+
   it('adds nothing when a batch it already wrote is delivered again', async () => {
     const user = await signUp()
     expect((await api('/api/user/profile/image', { method: 'POST', cookie: user.cookie, json: imageRequest })).status).toBe(200)
