@@ -35,8 +35,10 @@ async function showGrid(page, count) {
   const collect = (response) => {
     if (response.request().resourceType() === 'image' && new URL(response.url()).pathname.startsWith(STORAGE_PATH)) images.push(response)
   }
+  // Off the page first: an image the previous page was still loading must not be counted as this load's.
+  await page.goto('about:blank')
   page.on('response', collect)
-  await page.reload()
+  await page.goto('/uploads')
   await page.locator('html[data-hydrated="true"]').waitFor()
   const thumbnails = page.getByTestId('thumbnail')
   await page.waitForFunction((expected) => {
