@@ -46,7 +46,7 @@ export function recordPresignEvent(event: H3Event, entry: PresignEventEntry): vo
     userAgent: getRequestHeader(event, 'user-agent')?.slice(0, auditConfig.maxUserAgentLength) ?? null,
     at: new Date().toISOString(),
   }
-  enqueueAuditMessage(event, message, entry.action)
+  enqueueAuditMessage(event, message)
 }
 
 /** How long the request that opens a batch waits for concurrent requests' messages before sending it. */
@@ -54,29 +54,27 @@ const AUDIT_GATHER_MS = 20
 /** Messages per send: a queue takes at most 100 in one sendBatch. */
 const AUDIT_BATCH_MAX = 100
 
-interface PendingAudit { messages: AuditMessage[], actions: PresignEventEntry['action'][] }
-let openBatch: PendingAudit | undefined
+let openBatch: AuditMessage[] | undefined
 
 /**
  * Messages of concurrent requests go to the queue in one send instead of one each. The request that opens a batch
  * sends it after its response; the others only add to it, since workerd cancels a request awaiting another's I/O.
  */
-function enqueueAuditMessage(event: H3Event, message: AuditMessage, action: PresignEventEntry['action']): void {
-  if (openBatch && openBatch.messages.length < AUDIT_BATCH_MAX) {
-    openBatch.messages.push(message)
-    openBatch.actions.push(action)
+function enqueueAuditMessage(event: H3Event, message: AuditMessage): void {
+  if (openBatch && openBatch.length < AUDIT_BATCH_MAX) {
+    openBatch.push(message)
     return
   }
-  const batch: PendingAudit = { messages: [message], actions: [action] }
+  const batch = [message]
   openBatch = batch
   const queue = useEnv(event).AUDIT_QUEUE
   afterResponse(event, async () => {
     await new Promise(resolve => setTimeout(resolve, AUDIT_GATHER_MS))
     if (openBatch === batch) openBatch = undefined
-    await queue.sendBatch(batch.messages.map(body => ({ body, contentType: 'json' as const }))).then(
-      () => batch.messages.forEach(() => instrument({ kind: 'audit-sent' })),
-      (error: unknown) => batch.messages.forEach((sent, index) => console.error(JSON.stringify({
-        event: 'audit.send_failed', action: batch.actions[index], eventId: sent.id, error: error instanceof Error ? error.name : 'Error',
+    await queue.sendBatch(batch.map(body => ({ body, contentType: 'json' as const }))).then(
+      () => batch.forEach(() => instrument({ kind: 'audit-sent' })),
+      (error: unknown) => batch.forEach(sent => console.error(JSON.stringify({
+        event: 'audit.send_failed', action: sent.action, eventId: sent.id, error: error instanceof Error ? error.name : 'Error',
       }))),
     )
   })

@@ -74,15 +74,20 @@ function rememberCheckedImage(key: string, version: string): void {
 
 const NOTHING_ON_KEY: ProfileImageOnKey = { stored: null, image: null, rejectedType: null }
 
+/** A tombstone on the key, from its metadata (a deleted account's answers 401); undefined for any other object. */
+function tombstoneOnKey(object: R2Object): ProfileImageOnKey | undefined {
+  const reason = tombstoneReason(object)
+  if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
+  if (reason) return { stored: object, image: null, rejectedType: null }
+}
+
 /** What the key holds, from its metadata alone when it is a tombstone or a version already checked here; else undefined. */
 async function readKnownProfileImage(bucket: R2Bucket, key: string): Promise<ProfileImageOnKey | undefined> {
   const object = await bucket.head(key)
   if (!object) return NOTHING_ON_KEY
-  const reason = tombstoneReason(object)
-  if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
-  if (reason) return { stored: object, image: null, rejectedType: null }
+  const tombstone = tombstoneOnKey(object)
+  if (tombstone) return tombstone
   if (checkedImageVersions.get(key) === object.version) return { stored: object, image: object, rejectedType: null }
-  return undefined
 }
 
 /**
@@ -100,16 +105,15 @@ export async function readProfileImage(bucket: R2Bucket, key: string): Promise<P
     const object = await bucket.get(key, { range: { offset: 0, length: IMAGE_SNIFF_BYTES } })
     if (!object) return NOTHING_ON_KEY
     const bytes = new Uint8Array(await object.arrayBuffer())
-    const reason = tombstoneReason(object)
-    if (reason === 'account-deleted') throw createError(ACCOUNT_GONE)
-    if (reason) return { stored: object, image: null, rejectedType: null }
+    const tombstone = tombstoneOnKey(object)
+    if (tombstone) return tombstone
     if (object.size > 0 && imageBytesMatch(object.httpMetadata?.contentType ?? '', bytes)) {
       rememberCheckedImage(key, object.version)
       return { stored: object, image: object, rejectedType: null }
     }
     // Only these bytes: an upload that landed since the read is read again rather than overwritten.
-    const tombstone = await bucket.put(key, TOMBSTONE_BODY, { customMetadata: tombstoneMetadata('removed'), onlyIf: { etagMatches: object.etag } })
-    if (tombstone) return { stored: tombstone, image: null, rejectedType: object.httpMetadata?.contentType ?? 'unknown' }
+    const replaced = await bucket.put(key, TOMBSTONE_BODY, { customMetadata: tombstoneMetadata('removed'), onlyIf: { etagMatches: object.etag } })
+    if (replaced) return { stored: replaced, image: null, rejectedType: object.httpMetadata?.contentType ?? 'unknown' }
     if (attempt === 3) throw createError({ statusCode: 409, message: 'Your image changed while it was being checked. Please try again.' })
   }
 }
