@@ -84,6 +84,7 @@ export function checkTargets({ bundle, sqlStatements, throughput, throughputRunS
   return [
     { target: 'repeat profile presign: 0 SQL statements before the response', met: statements('POST /api/user/profile/image (repeat)') === 0 },
     { target: 'first profile presign: ≤ 1 SQL statement before the response', met: statements('POST /api/user/profile/image (first') <= 1 },
+    { target: 'repeat profile presign and profile GET: ≤ 1 storage call before the response', met: ['POST /api/user/profile/image (repeat)', 'GET /api/user/profile/image'].every(label => sqlStatements.find(row => row.endpoint === label)?.storageCalls <= 1) },
     { target: 'payload bytes through the Worker for a 100 MiB upload: 0', met: upload.workerPayloadBytes === 0 && upload.workerBodiesWithoutLength === 0 && upload.committedBrowserUploads === upload.runs },
     { target: 'Worker bundle ≤ 1 MiB gzip', met: bundle.withinTarget },
     { target: 'profile presign, keepVersions 0 and 5, nothing changed: 0 SQL statements; payload bytes through the Worker: 0', met: profileHistory.every(row => row.unchangedSql === 0 && row.workerPayloadBytes === 0 && row.load.non2xx === 0) },

@@ -14,6 +14,11 @@ export const versionPrefix = (key: string) => `${key}/v/`
 export const versionPrefixOf = (versionKey: string) => versionKey.slice(0, versionKey.lastIndexOf('/') + 1)
 const newestMarkerKey = (key: string) => `${versionPrefix(key)}newest`
 
+// The marker's answer "these bytes are kept" (the ETag it names), as this isolate last read or wrote it, trusted by a
+// presign for a few seconds: the URL it signs stays valid far longer, so a version deleted meanwhile through another
+// isolate is a race that URL already has. A delete or restore through this isolate forgets it at once.
+const recentlyKept = createIsolateMemo<string>({ max: 10_000, ttlMs: 10_000 })
+
 /** How many earlier images this deployment keeps (0 = none: an upload simply overwrites). */
 export function keptVersions(event: H3Event): number {
   const configured = Number.parseInt(useEnv(event).PROFILE_IMAGE_KEEP_VERSIONS ?? '', 10)
@@ -42,10 +47,16 @@ export async function keepCurrentImage(event: H3Event, userId: string, key: stri
   const limit = keptVersions(event)
   if (limit === 0) return null
   const bucket = useEnv(event).GALLERY
+  // Callers about to remove or replace the image read the marker itself.
+  if (!mustRecord && known && recentlyKept.get(key) === known.etag) return known.etag
   // Not a bare HEAD: bytes that are not the image type they were signed as are never kept.
   const [current, newest] = await Promise.all([known === undefined ? currentProfileImage(bucket, key) : known, bucket.head(newestMarkerKey(key))])
   if (!current) return null
-  if (newest?.customMetadata?.[SOURCE_ETAG] === current.etag) return current.etag
+  if (newest?.customMetadata?.[SOURCE_ETAG] === current.etag) {
+    recentlyKept.set(key, current.etag)
+    return current.etag
+  }
+  recentlyKept.delete(key)
 
   const id = crypto.randomUUID()
   const versionKey = `${versionPrefix(key)}${id}`
@@ -72,6 +83,7 @@ export async function keepCurrentImage(event: H3Event, userId: string, key: stri
   // Parallel presigns may all copy the same image: only the first becomes a row, the others' copies are dropped.
   if (!added) await bucket.delete(versionKey)
   await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: kept.etag } })
+  recentlyKept.set(key, kept.etag)
   if (added) await trimVersions(useDB(event), bucket, userId, limit, spare)
   return kept.etag
 }
@@ -114,6 +126,7 @@ export async function findVersion(db: Database, userId: string, id: string) {
  * too, or the next presign would skip the keep and the upload would overwrite the image's only copy.
  */
 export async function deleteVersion(db: Database, bucket: R2Bucket, version: { id: string, key: string, sourceEtag: string }): Promise<void> {
+  recentlyKept.delete(version.key.slice(0, version.key.lastIndexOf('/v/')))
   await bucket.delete(version.key)
   await db.delete(tables.profileImageVersion).where(eq(tables.profileImageVersion.id, version.id))
   const markerKey = `${versionPrefixOf(version.key)}newest`
@@ -150,6 +163,7 @@ export async function restoreVersion(event: H3Event, userId: string, key: string
   const moved = await useDB(event).update(versions).set({ createdAt: sql`now()` })
     .where(and(eq(versions.id, version.id), eq(versions.ownerId, userId))).returning({ id: versions.id })
   // Deleted meanwhile (another tab): no copy of the restored bytes is listed, so the next presign must keep them.
+  recentlyKept.delete(key)
   if (moved.length === 0) await bucket.delete(newestMarkerKey(key))
   else await bucket.put(newestMarkerKey(key), '', { customMetadata: { [SOURCE_ETAG]: etag } })
 }
@@ -168,6 +182,7 @@ export async function versionObjectKeys(bucket: R2Bucket, key: string): Promise<
 
 /** Deletes all of a user's versions: objects first, then rows. */
 export async function deleteAllVersions(db: Database, bucket: R2Bucket, userId: string, key: string): Promise<void> {
+  recentlyKept.delete(key)
   const keys = await versionObjectKeys(bucket, key)
   for (let start = 0; start < keys.length; start += 1000) await bucket.delete(keys.slice(start, start + 1000))
   await db.delete(tables.profileImageVersion).where(eq(tables.profileImageVersion.ownerId, userId))

@@ -2,6 +2,7 @@ import type { R2Bucket, R2Object } from '@cloudflare/workers-types'
 import { createError, type H3Event } from 'h3'
 import { eq, sql } from 'drizzle-orm'
 import { IMAGE_SNIFF_BYTES, imageBytesMatch } from './image-sniff'
+import { createIsolateMemo } from './isolate-memo'
 import { ACCOUNT_GONE, TOMBSTONE_BODY, tombstoneMetadata, tombstoneReason } from './tombstone'
 
 /**
@@ -63,14 +64,7 @@ export interface ProfileImageOnKey {
 
 // Object versions (one per write, never reused) whose first bytes this isolate has read and found to be their signed
 // image type: a later read of the same version needs only the metadata. Bounded, oldest dropped first.
-const checkedImageVersions = new Map<string, string>()
-const MAX_CHECKED_IMAGES = 10_000
-
-function rememberCheckedImage(key: string, version: string): void {
-  checkedImageVersions.delete(key)
-  if (checkedImageVersions.size >= MAX_CHECKED_IMAGES) checkedImageVersions.delete(checkedImageVersions.keys().next().value!)
-  checkedImageVersions.set(key, version)
-}
+const checkedImageVersions = createIsolateMemo<string>({ max: 10_000 })
 
 const NOTHING_ON_KEY: ProfileImageOnKey = { stored: null, image: null, rejectedType: null }
 
@@ -97,7 +91,7 @@ async function readKnownProfileImage(bucket: R2Bucket, key: string): Promise<Pro
  */
 export async function readProfileImage(bucket: R2Bucket, key: string): Promise<ProfileImageOnKey> {
   // A key never checked here goes straight to the GET; a HEAD would only come first.
-  if (checkedImageVersions.has(key)) {
+  if (checkedImageVersions.get(key) !== undefined) {
     const known = await readKnownProfileImage(bucket, key)
     if (known) return known
   }
@@ -108,7 +102,7 @@ export async function readProfileImage(bucket: R2Bucket, key: string): Promise<P
     const tombstone = tombstoneOnKey(object)
     if (tombstone) return tombstone
     if (object.size > 0 && imageBytesMatch(object.httpMetadata?.contentType ?? '', bytes)) {
-      rememberCheckedImage(key, object.version)
+      checkedImageVersions.set(key, object.version)
       return { stored: object, image: object, rejectedType: null }
     }
     // Only these bytes: an upload that landed since the read is read again rather than overwritten.
