@@ -1,8 +1,8 @@
 // Large files in parts, from real Chromium through the /uploads page:
 // 1. an upload of BENCH_MULTIPART_MIB (default 1024) MiB, wall time from choosing the file to committed, against curl
 //    PUTting the same file in one request to the same local S3 endpoint right after it; BENCH_MULTIPART_RUNS (default 3)
-//    such pairs, the ratio being the median pair's (on the shared 2 cores one upload pair alone varies by ±15 %); the
-//    Worker's request counters must show no payload bytes;
+//    such pairs, the ratio being the median pair's (on the shared 2 cores one upload pair alone varies by ±15 %, and
+//    either path can slow down from one pair to the next); the Worker's request counters must show no payload bytes;
 // 2. the same size again, reloading the page once half the parts are in storage, choosing the file again and resuming:
 //    bytes of parts that storage had already taken and that were sent again (at most one part size), with the parts
 //    that were in flight at the reload reported apart (cut off mid-way, their bytes are lost, not re-sent whole).
