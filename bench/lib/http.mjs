@@ -1,12 +1,13 @@
 // Throughput and latency with autocannon: the signing endpoints and the bare signing route, one after another at
 // each connection count, in the same run against the same worker.
 import autocannon from 'autocannon'
+import { compareWithBareRuns } from './report.mjs'
 import { waitForAuditQueue } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { pngLike, putSigned } from './storage.mjs'
 
 const IMAGE_BYTES = 1024
-export const BARE_ROUTE = 'GET /__bench/sign (bare)'
+const BARE_ROUTE = 'GET /__bench/sign (bare)'
 
 function runAutocannon(options) {
   return new Promise((resolve, reject) => {
@@ -79,16 +80,5 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
       })
     }
   }
-  for (const [index, row] of rows.entries()) {
-    const sameLoad = other => other.bare && other.connections === row.connections
-    const bareRuns = rows.filter(sameLoad)
-    const around = row.bare
-      ? bareRuns
-      : [rows.slice(0, index).findLast(sameLoad), rows.slice(index + 1).find(sameLoad)].filter(Boolean)
-    const mean = values => values.reduce((sum, value) => sum + value, 0) / values.length
-    row.bareRequestsPerSecond = Math.round(mean(around.map(run => run.requestsPerSecond)))
-    row.bareP99Ms = Math.round(mean(around.map(run => run.p99Ms)))
-    row.ratioToBare = Number((row.requestsPerSecond / row.bareRequestsPerSecond).toFixed(2))
-  }
-  return rows
+  return compareWithBareRuns(rows)
 }

@@ -11,6 +11,24 @@ function table(headers, rows) {
 const MIN_ENFORCED_RUN_SECONDS = 10
 const SIGNING_ENDPOINTS = ['POST /api/user/profile/image', 'GET /api/user/profile/image']
 
+/**
+ * Adds to each load row the bare figures it is compared with: the mean of the bare runs just before and after it at the
+ * same connection count (only one where it is first or last), or for a bare run the mean of all of them (the drift).
+ */
+export function compareWithBareRuns(rows) {
+  const mean = values => values.reduce((sum, value) => sum + value, 0) / values.length
+  for (const [index, row] of rows.entries()) {
+    const sameLoad = other => other.bare && other.connections === row.connections
+    const around = row.bare
+      ? rows.filter(sameLoad)
+      : [rows.slice(0, index).findLast(sameLoad), rows.slice(index + 1).find(sameLoad)].filter(Boolean)
+    row.bareRequestsPerSecond = Math.round(mean(around.map(run => run.requestsPerSecond)))
+    row.bareP99Ms = Math.round(mean(around.map(run => run.p99Ms)))
+    row.ratioToBare = Number((row.requestsPerSecond / row.bareRequestsPerSecond).toFixed(2))
+  }
+  return rows
+}
+
 /** Each signing endpoint against the bare runs just before and after it (their mean), at each concurrency. */
 function ratioTargets(throughput, enforced) {
   return throughput.filter(row => SIGNING_ENDPOINTS.includes(row.endpoint)).flatMap(row => [
