@@ -27,8 +27,8 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
   const client = await userWithImage(baseURL)
   const bare = { name: BARE_ROUTE, path: '/__bench/sign', method: 'GET', bare: true }
   // The bare route runs again before and after each signing endpoint, whose ratio is to the mean of the two bare runs
-  // around it: the bare route alone drifts by up to ±15 % over the minutes a connection count takes on the shared machine, and a single bare run at
-  // the start would put that drift on whichever route came last.
+  // around it: on the shared machine the bare route alone drifts by up to ±15 % over one connection count, and a
+  // single bare run at the start would put that drift on whichever route came last.
   const targets = [
     bare,
     // The bare signer plus the profile presign's steps, one more each (bench/server/routes/__bench/split/).
