@@ -2,7 +2,8 @@
 // 1. an upload of BENCH_MULTIPART_MIB (default 1024) MiB, wall time from choosing the file to committed, against curl
 //    PUTting the same file in one request to the same local S3 endpoint right after it; BENCH_MULTIPART_RUNS (default 3)
 //    such pairs, the ratio being the median pair's (on the shared 2 cores one upload pair alone varies by ±15 %, and
-//    either path can slow down from one pair to the next); the Worker's request counters must show no payload bytes;
+//    either path can slow down from one pair to the next); both clients run in the idle scheduling class where the
+//    machine has one (./client-priority.mjs); the Worker's request counters must show no payload bytes;
 // 2. the same size again, reloading the page once half the parts are in storage, choosing the file again and resuming:
 //    bytes of parts that storage had already taken and that were sent again (at most one part size), with the parts
 //    that were in flight at the reload reported apart (cut off mid-way, their bytes are lost, not re-sent whole).
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
+import { canRunIdle, idleCommand, idleLauncher } from './client-priority.mjs'
 import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { loadAppSigner } from './signing.mjs'
@@ -68,21 +70,23 @@ async function waitForDone(page) {
 }
 
 /** `endpoint` is the local storage endpoint the page uploads through, so both go the same way. */
-async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fileBytes) {
+async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fileBytes, idle) {
   const { createSigner } = await loadAppSigner()
   const signer = createSigner({ accessKeyId, secretAccessKey, endpoint, bucket: 'gallery' })
   const values = { originalFilename: 'bench-curl-large.bin', uploadedBy: 'bench', uploadedAt: new Date().toISOString() }
   const contentType = 'application/octet-stream'
   const url = await signer.presignPut({ key: `bench-curl-${Date.now()}.bin`, contentType, contentLength: fileBytes, metadata: uploadMetadata(values) })
   const headerArgs = Object.entries(signedUploadHeaders({ contentType, ...values })).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
-  const curl = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, url], { encoding: 'utf8' })
+  const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, url]
+  const { command, args } = idle ? idleCommand('curl', curlArgs) : { command: 'curl', args: curlArgs }
+  const curl = spawnSync(command, args, { encoding: 'utf8' })
   const [status, seconds] = curl.stdout.trim().split(' ')
   if (curl.status !== 0 || status !== '200') throw new Error(`curl upload failed: ${curl.stdout} ${curl.stderr}`)
   return Math.round(Number(seconds) * 1000)
 }
 
 /** One upload through the page for a new user (each needs the quota to itself), then curl's PUT of the same file. */
-async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes) {
+async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, idle) {
   const straight = await uploadsPage(browser, baseURL)
   const before = await workerTotals(baseURL)
   const started = Date.now()
@@ -110,7 +114,7 @@ async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes
   const browserMs = Math.round(committedAt - started)
   const after = await workerTotals(baseURL)
   await straight.context.close()
-  const curlMs = await curlPut(credentials, filePath, fileBytes)
+  const curlMs = await curlPut(credentials, filePath, fileBytes, idle)
   return {
     browserMs,
     curlMs,
@@ -130,11 +134,13 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
   const folder = mkdtempSync(join(tmpdir(), 'gallery-bench-multipart-'))
   const filePath = join(folder, `bench-${fileMiB}MiB.bin`)
   await writeRandomFile(filePath, fileBytes)
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  const chromiumPath = findChromium()
+  const idle = chromiumPath !== undefined && canRunIdle()
+  const browser = await chromium.launch({ executablePath: idle ? idleLauncher(folder, chromiumPath) : chromiumPath, args: CHROMIUM_ARGS })
   try {
     // 1. Straight through, each run followed by curl.
     const runs = []
-    for (let run = 0; run < RUNS; run++) runs.push(await uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes))
+    for (let run = 0; run < RUNS; run++) runs.push(await uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, idle))
     const median = [...runs].sort((a, b) => a.ratioToCurl - b.ratioToCurl)[Math.floor(runs.length / 2)]
 
     // 2. Reload at about half, then resume.
@@ -156,6 +162,7 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
 
     return {
       fileBytes,
+      clientsScheduling: idle ? 'idle class' : 'normal',
       partSize,
       parts,
       ...median,

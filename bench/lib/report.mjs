@@ -56,6 +56,7 @@ export function multipartTable(multipart) {
     ['curl single PUT to local S3 (same file, right after)', `${multipart.curlMs} ms, ${multipart.curlMiBPerSecond} MiB/s`],
     ['Chromium vs curl', `${multipart.ratioToCurl}×`],
     ['every pair: Chromium / curl (ratio)', multipart.runs.map(run => `${run.browserMs} / ${run.curlMs} ms (${run.ratioToCurl}×)`).join(', ')],
+    ['scheduling of both clients (storage stays at normal priority)', multipart.clientsScheduling],
     ['of the Chromium time: before the first part / part PUTs (first start to last end) / completion request', `${multipart.beforeFirstPartMs} ms / ${multipart.partsSpanMs} ms / ${multipart.completeMs} ms`],
     ['part PUTs in flight on average (4 = no slot waited) / signing requests / requests reporting finished parts', `${multipart.meanPartsInFlight} / ${multipart.signingRequests} / ${multipart.recordingRequests}`],
     ['payload bytes through the Worker', multipart.workerPayloadBytes],
@@ -152,6 +153,7 @@ export function printReport({ date, machine, bundle, sqlStatements, auditConsume
     ['uploads committed', `${upload.committedBrowserUploads} of ${upload.runs}`],
     [`Chromium PUTs to local S3 (${upload.browserPutRequests === 1 ? 'one request' : `${upload.browserPutRequests} parts, first start to last end`})`, `${upload.browserPutMs} ms, ${upload.browserMiBPerSecond} MiB/s`],
     ['curl PUT to local S3 (same file)', `${upload.curlPutMs} ms, ${upload.curlMiBPerSecond} MiB/s`],
+    ['scheduling of both clients (storage stays at normal priority)', upload.clientsScheduling],
   ]))
   out.push('', `### Profile presign with history off and on (${profileHistory[0].cycles} sequential cycles; load: ${profileHistory[0].load.connections} connections)`, '')
   out.push(table(['keepVersions', 'after a new upload: ms (SQL)', 'nothing changed: ms (SQL)', 'nothing changed under load: req/s, p50/p99 ms', 'payload bytes through the Worker'],

@@ -1,6 +1,7 @@
 // A 100 MiB upload from real Chromium through the /uploads page, with the Worker's request counters read before and
 // after (bench/server/counters.ts): the file's bytes must not pass through the Worker. Then curl PUTs the same file to
-// the same local S3 endpoint with a URL signed the same way, for the browser-vs-curl throughput comparison.
+// the same local S3 endpoint with a URL signed the same way, for the browser-vs-curl throughput comparison; both clients
+// run in the idle scheduling class where the machine has one (./client-priority.mjs).
 // 100 MiB is above the multipart threshold, so the browser sends it in parts: its PUT time is the span of all of this
 // upload's PUTs to storage (first start to last end), not one request's.
 import { spawnSync } from 'node:child_process'
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
+import { canRunIdle, idleCommand, idleLauncher } from './client-priority.mjs'
 import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { signedUploadHeaders } from '../../shared/utils/upload-contract.ts'
@@ -46,12 +48,14 @@ async function browserUpload(page, baseURL, filePath, run) {
   }
 }
 
-async function curlUpload(client, filePath) {
+async function curlUpload(client, filePath, idle) {
   const { body: signed } = await client.request('/api/uploads/pre-signed-url', {
     method: 'POST', json: { filename: 'bench-curl.bin', contentType: 'application/octet-stream', fileSize: FILE_BYTES },
   })
   const headerArgs = Object.entries(signedUploadHeaders(signed)).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
-  const curl = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, signed.presignedUrl], { encoding: 'utf8' })
+  const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, signed.presignedUrl]
+  const { command, args } = idle ? idleCommand('curl', curlArgs) : { command: 'curl', args: curlArgs }
+  const curl = spawnSync(command, args, { encoding: 'utf8' })
   const [status, seconds] = curl.stdout.trim().split(' ')
   if (curl.status !== 0 || status !== '200') throw new Error(`curl upload failed: ${curl.stdout} ${curl.stderr}`)
   return { putMs: Math.round(Number(seconds) * 1000) }
@@ -62,7 +66,9 @@ export async function measureUpload(baseURL) {
   const filePath = join(folder, 'bench-100MiB.bin')
   writeFileSync(filePath, randomBytes(FILE_BYTES))
   const client = await new BenchClient(baseURL).signUp('Upload User')
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  const chromiumPath = findChromium()
+  const idle = chromiumPath !== undefined && canRunIdle()
+  const browser = await chromium.launch({ executablePath: idle ? idleLauncher(folder, chromiumPath) : chromiumPath, args: CHROMIUM_ARGS })
   try {
     const context = await browser.newContext({ baseURL, extraHTTPHeaders: { 'cf-connecting-ip': client.clientIp } })
     await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: baseURL })))
@@ -73,7 +79,7 @@ export async function measureUpload(baseURL) {
     const curlRuns = []
     for (let run = 0; run < RUNS; run++) {
       browserRuns.push(await browserUpload(page, baseURL, filePath, run))
-      curlRuns.push(await curlUpload(client, filePath))
+      curlRuns.push(await curlUpload(client, filePath, idle))
     }
     const { body: listed } = await client.request('/api/uploads')
     const committed = listed.items.filter(item => item.size === FILE_BYTES && item.status === 'committed').length
@@ -82,6 +88,7 @@ export async function measureUpload(baseURL) {
     return {
       fileBytes: FILE_BYTES,
       runs: RUNS,
+      clientsScheduling: idle ? 'idle class' : 'normal',
       committedBrowserUploads: committed,
       workerPayloadBytes: Math.max(...browserRuns.map(run => run.workerPayloadBytes)),
       workerJsonBodyBytesPerUpload: median(browserRuns.map(run => run.workerJsonBodyBytes)),
