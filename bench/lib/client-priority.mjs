@@ -1,7 +1,7 @@
 // The browser-vs-curl steps run both clients in Linux's idle scheduling class (`chrt --idle`), so on the 2 shared
-// cores the local storage endpoint, which stands in for R2's own machines, is never kept off a core by the client it
-// serves. Its single busy thread sets the pace of both uploads, and Chromium brings over ten times curl's CPU per GiB, so at
-// normal priority the ratio measured how much CPU the client takes from storage rather than the upload path.
+// cores the client yields to the local storage endpoint, which stands in for R2's own machines. One busy storage
+// thread sets the pace of both uploads, and Chromium brings over ten times curl's CPU per GiB, so at normal priority
+// the ratio measured how much CPU the client took from storage rather than the upload path.
 import { spawnSync } from 'node:child_process'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
