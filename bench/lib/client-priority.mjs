@@ -27,3 +27,20 @@ export function idleLauncher(folder, executable) {
   chmodSync(path, 0o755)
   return path
 }
+
+/**
+ * The two clients of a browser-vs-curl step, both in the idle class or, where it is not available, both at normal
+ * priority (`scheduling` says which): Chromium's `executablePath` and a `curl` that runs curl with the given arguments.
+ */
+export function uploadClients(folder, chromiumPath) {
+  const idle = chromiumPath !== undefined && canRunIdle()
+  return {
+    scheduling: idle ? 'idle class' : 'normal',
+    executablePath: idle ? idleLauncher(folder, chromiumPath) : chromiumPath,
+    /** @param {string[]} args */
+    curl: (args) => {
+      const { command, args: commandArgs } = idle ? idleCommand('curl', args) : { command: 'curl', args }
+      return spawnSync(command, commandArgs, { encoding: 'utf8' })
+    },
+  }
+}

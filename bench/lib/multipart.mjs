@@ -7,7 +7,6 @@
 // 2. the same size again, reloading the page once half the parts are in storage, choosing the file again and resuming:
 //    bytes of parts that storage had already taken and that were sent again (at most one part size), with the parts
 //    that were in flight at the reload reported apart (cut off mid-way, their bytes are lost, not re-sent whole).
-import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
@@ -15,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
-import { canRunIdle, idleCommand, idleLauncher } from './client-priority.mjs'
+import { uploadClients } from './client-priority.mjs'
 import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { loadAppSigner } from './signing.mjs'
@@ -70,7 +69,7 @@ async function waitForDone(page) {
 }
 
 /** `endpoint` is the local storage endpoint the page uploads through, so both go the same way. */
-async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fileBytes, idle) {
+async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fileBytes, runCurl) {
   const { createSigner } = await loadAppSigner()
   const signer = createSigner({ accessKeyId, secretAccessKey, endpoint, bucket: 'gallery' })
   const values = { originalFilename: 'bench-curl-large.bin', uploadedBy: 'bench', uploadedAt: new Date().toISOString() }
@@ -78,15 +77,14 @@ async function curlPut({ accessKeyId, secretAccessKey, endpoint }, filePath, fil
   const url = await signer.presignPut({ key: `bench-curl-${Date.now()}.bin`, contentType, contentLength: fileBytes, metadata: uploadMetadata(values) })
   const headerArgs = Object.entries(signedUploadHeaders({ contentType, ...values })).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, url]
-  const { command, args } = idle ? idleCommand('curl', curlArgs) : { command: 'curl', args: curlArgs }
-  const curl = spawnSync(command, args, { encoding: 'utf8' })
+  const curl = runCurl(curlArgs)
   const [status, seconds] = curl.stdout.trim().split(' ')
   if (curl.status !== 0 || status !== '200') throw new Error(`curl upload failed: ${curl.stdout} ${curl.stderr}`)
   return Math.round(Number(seconds) * 1000)
 }
 
 /** One upload through the page for a new user (each needs the quota to itself), then curl's PUT of the same file. */
-async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, idle) {
+async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, runCurl) {
   const straight = await uploadsPage(browser, baseURL)
   const before = await workerTotals(baseURL)
   const started = Date.now()
@@ -114,7 +112,7 @@ async function uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes
   const browserMs = Math.round(committedAt - started)
   const after = await workerTotals(baseURL)
   await straight.context.close()
-  const curlMs = await curlPut(credentials, filePath, fileBytes, idle)
+  const curlMs = await curlPut(credentials, filePath, fileBytes, runCurl)
   return {
     browserMs,
     curlMs,
@@ -134,13 +132,12 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
   const folder = mkdtempSync(join(tmpdir(), 'gallery-bench-multipart-'))
   const filePath = join(folder, `bench-${fileMiB}MiB.bin`)
   await writeRandomFile(filePath, fileBytes)
-  const chromiumPath = findChromium()
-  const idle = chromiumPath !== undefined && canRunIdle()
-  const browser = await chromium.launch({ executablePath: idle ? idleLauncher(folder, chromiumPath) : chromiumPath, args: CHROMIUM_ARGS })
+  const clients = uploadClients(folder, findChromium())
+  const browser = await chromium.launch({ executablePath: clients.executablePath, args: CHROMIUM_ARGS })
   try {
     // 1. Straight through, each run followed by curl.
     const runs = []
-    for (let run = 0; run < RUNS; run++) runs.push(await uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, idle))
+    for (let run = 0; run < RUNS; run++) runs.push(await uploadThenCurl(browser, baseURL, credentials, filePath, fileBytes, clients.curl))
     const median = [...runs].sort((a, b) => a.ratioToCurl - b.ratioToCurl)[Math.floor(runs.length / 2)]
 
     // 2. Reload at about half, then resume.
@@ -162,7 +159,7 @@ export async function measureMultipart(baseURL, credentials, fileMiB = Number(pr
 
     return {
       fileBytes,
-      clientsScheduling: idle ? 'idle class' : 'normal',
+      clientsScheduling: clients.scheduling,
       partSize,
       parts,
       ...median,

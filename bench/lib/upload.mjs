@@ -4,14 +4,13 @@
 // run in the idle scheduling class where the machine has one (./client-priority.mjs).
 // 100 MiB is above the multipart threshold, so the browser sends it in parts: its PUT time is the span of all of this
 // upload's PUTs to storage (first start to last end), not one request's.
-import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs'
-import { canRunIdle, idleCommand, idleLauncher } from './client-priority.mjs'
+import { uploadClients } from './client-priority.mjs'
 import { workerTotals } from './server.mjs'
 import { BenchClient } from './session.mjs'
 import { signedUploadHeaders } from '../../shared/utils/upload-contract.ts'
@@ -48,14 +47,13 @@ async function browserUpload(page, baseURL, filePath, run) {
   }
 }
 
-async function curlUpload(client, filePath, idle) {
+async function curlUpload(client, filePath, runCurl) {
   const { body: signed } = await client.request('/api/uploads/pre-signed-url', {
     method: 'POST', json: { filename: 'bench-curl.bin', contentType: 'application/octet-stream', fileSize: FILE_BYTES },
   })
   const headerArgs = Object.entries(signedUploadHeaders(signed)).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '-T', filePath, ...headerArgs, signed.presignedUrl]
-  const { command, args } = idle ? idleCommand('curl', curlArgs) : { command: 'curl', args: curlArgs }
-  const curl = spawnSync(command, args, { encoding: 'utf8' })
+  const curl = runCurl(curlArgs)
   const [status, seconds] = curl.stdout.trim().split(' ')
   if (curl.status !== 0 || status !== '200') throw new Error(`curl upload failed: ${curl.stdout} ${curl.stderr}`)
   return { putMs: Math.round(Number(seconds) * 1000) }
@@ -66,9 +64,8 @@ export async function measureUpload(baseURL) {
   const filePath = join(folder, 'bench-100MiB.bin')
   writeFileSync(filePath, randomBytes(FILE_BYTES))
   const client = await new BenchClient(baseURL).signUp('Upload User')
-  const chromiumPath = findChromium()
-  const idle = chromiumPath !== undefined && canRunIdle()
-  const browser = await chromium.launch({ executablePath: idle ? idleLauncher(folder, chromiumPath) : chromiumPath, args: CHROMIUM_ARGS })
+  const clients = uploadClients(folder, findChromium())
+  const browser = await chromium.launch({ executablePath: clients.executablePath, args: CHROMIUM_ARGS })
   try {
     const context = await browser.newContext({ baseURL, extraHTTPHeaders: { 'cf-connecting-ip': client.clientIp } })
     await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: baseURL })))
@@ -79,7 +76,7 @@ export async function measureUpload(baseURL) {
     const curlRuns = []
     for (let run = 0; run < RUNS; run++) {
       browserRuns.push(await browserUpload(page, baseURL, filePath, run))
-      curlRuns.push(await curlUpload(client, filePath, idle))
+      curlRuns.push(await curlUpload(client, filePath, clients.curl))
     }
     const { body: listed } = await client.request('/api/uploads')
     const committed = listed.items.filter(item => item.size === FILE_BYTES && item.status === 'committed').length
@@ -88,7 +85,7 @@ export async function measureUpload(baseURL) {
     return {
       fileBytes: FILE_BYTES,
       runs: RUNS,
-      clientsScheduling: idle ? 'idle class' : 'normal',
+      clientsScheduling: clients.scheduling,
       committedBrowserUploads: committed,
       workerPayloadBytes: Math.max(...browserRuns.map(run => run.workerPayloadBytes)),
       workerJsonBodyBytesPerUpload: median(browserRuns.map(run => run.workerJsonBodyBytes)),

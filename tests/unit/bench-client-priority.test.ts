@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { canRunIdle, idleCommand, idleLauncher } from '../../bench/lib/client-priority.mjs'
+import { canRunIdle, idleCommand, idleLauncher, uploadClients } from '../../bench/lib/client-priority.mjs'
 
 // Field 41 of /proc/<pid>/stat is the scheduling policy (0 normal, 5 idle), counted from field 3, after the name in
 // parentheses, which may hold spaces. Prints the policy, then the arguments the shell was given.
@@ -28,5 +28,16 @@ describe.runIf(process.platform === 'linux' && canRunIdle())('bench clients in t
     const [policy, ...rest] = run.stdout.trim().split(' ')
     expect(policy).toBe(SCHED_IDLE)
     expect(rest.join(' ')).toBe('it\'s one argument $HOME')
+  })
+
+  it('gives a browser-vs-curl step both clients in the idle class', () => {
+    const clients = uploadClients(folder, '/bin/sh')
+    expect(clients.scheduling).toBe('idle class')
+    const shell = spawnSync(clients.executablePath!, ['-c', POLICY_OF_SHELL], { encoding: 'utf8' })
+    expect(shell.stdout.trim()).toBe(SCHED_IDLE)
+    // curl reading its own /proc entry: the fields after the name, the policy being the 39th.
+    const curl = clients.curl(['-sS', 'file:///proc/self/stat'])
+    expect(curl.status).toBe(0)
+    expect(curl.stdout.slice(curl.stdout.lastIndexOf(')') + 2).split(' ')[38]).toBe(SCHED_IDLE)
   })
 })
