@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { localS3Credentials } from '../scripts/local-storage-credentials.mjs'
 import { measureBundle } from './lib/bundle.mjs'
-import { measureThroughput } from './lib/http.mjs'
+import { loadPath, measureThroughput } from './lib/http.mjs'
 import { checkTargets, loadTargets, multipartTable, multipartTargets, printReport, sqlTable, targetsTable, throughputTable, thumbnailTable, thumbnailTargets } from './lib/report.mjs'
 import { startBenchServer, waitForAuditQueue } from './lib/server.mjs'
 import { measureSigning } from './lib/signing.mjs'
@@ -68,8 +68,8 @@ const alone = {
   }),
   load: () => runAlone('load and its split', async (server) => {
     step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
-    const throughput = await measureThroughput(server.baseURL, { durationSeconds })
-    return { tables: [throughputTable(throughput)], targets: loadTargets(throughput, durationSeconds) }
+    const throughput = await measureThroughput(server.baseURL, { durationSeconds, workerURL: server.workerURL })
+    return { tables: [`Load sent to: ${loadPath(server.workerURL)}`, '', throughputTable(throughput)], targets: loadTargets(throughput, durationSeconds) }
   }),
 }
 if (only !== undefined) await alone[only]()
@@ -87,8 +87,9 @@ try {
   step('signing cost per URL')
   results.signing = await measureSigning({ endpoint: `${server.baseURL}/cdn-cgi/local/r2/s3`, ...localS3Credentials() })
   step(`throughput and latency (autocannon, ${durationSeconds} s per run)`)
-  results.throughput = await measureThroughput(server.baseURL, { durationSeconds })
+  results.throughput = await measureThroughput(server.baseURL, { durationSeconds, workerURL: server.workerURL })
   results.throughputRunSeconds = durationSeconds
+  results.throughputSentTo = loadPath(server.workerURL)
   // Each timed step starts once the queue holds none of the earlier steps' audit events.
   const drainAuditQueue = async () => step(`audit queue drained (${await waitForAuditQueue(server.baseURL)} ms)`)
   await drainAuditQueue()

@@ -23,8 +23,13 @@ async function userWithImage(baseURL) {
   return client
 }
 
-export async function measureThroughput(baseURL, { connections = [10, 50], durationSeconds = 10 } = {}) {
+/** Where the load goes: the Worker's own socket when found (see worker-socket.mjs), else wrangler dev's proxy. */
+export const loadPath = workerURL => workerURL ? 'the Worker\'s own socket (wrangler dev\'s proxy left out)' : 'wrangler dev\'s proxy (the Worker\'s own socket was not found)'
+
+/** `workerURL`: the Worker's own socket, where the load runs are sent (else through `baseURL`, wrangler dev's proxy). */
+export async function measureThroughput(baseURL, { connections = [10, 50], durationSeconds = 10, workerURL = null } = {}) {
   const client = await userWithImage(baseURL)
+  const loadURL = workerURL ?? baseURL
   const bare = { name: BARE_ROUTE, path: '/__bench/sign', method: 'GET', bare: true }
   // The bare route runs again before and after each signing endpoint, whose ratio is to the mean of the two bare runs
   // around it: on the shared machine the bare route alone drifts by up to ±15 % over one connection count, and a
@@ -47,10 +52,10 @@ export async function measureThroughput(baseURL, { connections = [10, 50], durat
     { name: 'GET /__bench/db (connect + select 1)', path: '/__bench/db', method: 'GET' },
   ]
   const optionsFor = (target, count) => ({
-    url: `${baseURL}${target.path}`,
+    url: `${loadURL}${target.path}`,
     method: target.method,
     connections: count,
-    headers: { 'cookie': client.cookieHeader, 'origin': baseURL, 'cf-connecting-ip': client.clientIp, ...(target.body ? { 'content-type': 'application/json' } : {}) },
+    headers: { 'cookie': client.cookieHeader, 'origin': loadURL, 'cf-connecting-ip': client.clientIp, ...(target.body ? { 'content-type': 'application/json' } : {}) },
     body: target.body,
   })
   // Every route once before any is measured: a fresh worker answers with about half the p99 it settles at after its

@@ -132,10 +132,10 @@ export function loadTargets(throughput, throughputRunSeconds) {
   ]
 }
 
-export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, upload, profileHistory, multipart, thumbnails, targets }) {
+export function printReport({ date, machine, bundle, sqlStatements, auditConsumer, signing, throughput, throughputRunSeconds, throughputSentTo, upload, profileHistory, multipart, thumbnails, targets }) {
   const out = []
   out.push(`Gallery benchmark, ${date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; workerd via wrangler dev, PostgreSQL on 127.0.0.1`)
-  out.push('', '### Throughput and latency (autocannon)', '')
+  out.push('', '### Throughput and latency (autocannon)', '', `Load sent to: ${throughputSentTo}`, '')
   out.push(throughputTable(throughput))
   out.push('', '### SQL statements and storage calls per request (counted by the driver and the bucket binding in the Worker)', '')
   out.push(sqlTable(sqlStatements))

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createThrowawayDatabase, startPostgresServer } from '../../scripts/databases.mjs'
 import { migrateDatabase } from '../../scripts/migrate.mjs'
 import { startWorker, stopProcessGroup, waitForHttp } from '../../scripts/worker.mjs'
+import { findWorkerSocket } from './worker-socket.mjs'
 
 const BENCH_BUILD_CONFIG = '.output-bench/server/wrangler.json'
 // Next to the built config, because wrangler resolves `main` and the assets folder from the config's folder.
@@ -38,6 +39,7 @@ export async function startBenchServer({ port, vars = {} }) {
   const persistTo = mkdtempSync(join(tmpdir(), 'gallery-bench-'))
   const logFile = join(persistTo, 'worker.log')
   let worker
+  let workerURL
   const stop = async () => {
     if (worker) {
       stopProcessGroup(worker)
@@ -68,13 +70,15 @@ export async function startBenchServer({ port, vars = {} }) {
     await waitForHttp(`${baseURL}/api/health`)
     // Only this run's worker has the bench routes on.
     if ((await fetch(`${baseURL}/__bench/stats`)).status !== 200) throw new Error(`${baseURL} is not the benchmark's worker`)
+    workerURL = await findWorkerSocket({ rootPid: worker.pid, skipPorts: [port] })
   }
   catch (error) {
     console.error(existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-4000) : '')
     await stop()
     throw error
   }
-  return { baseURL, storageEndpoint: worker.storageEndpoint, databaseUrl: database.url, stop }
+  // workerURL: the Worker's own socket, behind wrangler dev's proxy (null where it was not found).
+  return { baseURL, workerURL, storageEndpoint: worker.storageEndpoint, databaseUrl: database.url, stop }
 }
 
 /** The benchmark worker's running totals (bench/server/counters.ts): requests, body bytes, statements, audit events. */
