@@ -73,6 +73,8 @@ export function listeningPorts(pids) {
 /**
  * The http://127.0.0.1:<port> of the Worker that `rootPid` (wrangler) started, skipping `skipPorts` (the proxy's):
  * the one socket whose `probePath` answers 200. Null when none does (not Linux, or wrangler changed).
+ * @param {{ rootPid: number, skipPorts?: number[], probePath?: string }} options
+ * @returns {Promise<string | null>}
  */
 export async function findWorkerSocket({ rootPid, skipPorts = [], probePath = '/__bench/stats' }) {
   for (const port of listeningPorts(processTree(rootPid))) {
