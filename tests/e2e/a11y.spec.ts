@@ -73,6 +73,8 @@ test('signed out: no serious or critical axe violation, light and dark, 1280 and
 })
 
 test('signed in: no serious or critical axe violation, light and dark, 1280 and 320 px', async ({ page, account }) => {
+  // 32 page loads and axe runs after a sign-up and three uploads: ~3 min on a busy 2-core machine, so 3× the default.
+  test.slow()
   await signUpThroughUI(page, account)
   await setProfileImageThroughUI(page, { name: 'me.png', mimeType: 'image/png', buffer: makePng(8, [200, 120, 40]) })
   await expect(page.getByTestId('avatar-image')).toBeVisible()
