@@ -60,10 +60,10 @@ export function listeningPorts(pids) {
     }
   }
   const ports = new Set()
+  const LISTEN = '0A'
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of (readOrNull(table) ?? '').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/)
-      const LISTEN = '0A'
       if (fields.length > 9 && fields[3] === LISTEN && socketInodes.has(fields[9])) ports.add(Number.parseInt(fields[1].split(':')[1], 16))
     }
   }
@@ -77,6 +77,7 @@ export function listeningPorts(pids) {
  * @returns {Promise<string | null>}
  */
 export async function findWorkerSocket({ rootPid, skipPorts = [], probePath = '/__bench/stats' }) {
+  if (process.platform !== 'linux') return null
   for (const port of listeningPorts(processTree(rootPid))) {
     if (skipPorts.includes(port)) continue
     // Some of workerd's sockets are not HTTP (inspector, debug RPC): a bounded wait, and any failure means "not this one".
